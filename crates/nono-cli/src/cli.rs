@@ -1,0 +1,119 @@
+//! The command line: clap definitions only.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  nono run --allow . -- claude              work on this project, nothing else
+  nono run --allow . --net-block -- make    the same, without network
+  nono run --read ~/docs --allow . -- sh    read-only access to ~/docs
+  nono run --allow . --dry-run -- npm test  show the plan, run nothing
+
+Exit status: the command's own; 125 if nono failed or refused, 126 if the command
+cannot be executed, 127 if it was not found.";
+
+const WHY_EXAMPLES: &str = "\
+Examples:
+  nono why ~/.ssh/id_ed25519                  is it readable under the default plan?
+  nono why --op write --allow . ./src/main.rs with the grants of a run
+  nono why --self /etc/hosts                  inside a sandbox: ask its own plan
+
+Exit status: 0 if allowed, 1 if denied, 125 on error.";
+
+/// nono: run any command in a kernel-enforced sandbox.
+#[derive(Debug, Parser)]
+#[command(name = "nono", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a command in a sandbox that allows only what is granted.
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+    /// Explain whether the sandbox allows an operation on a path, and why.
+    #[command(after_help = WHY_EXAMPLES)]
+    Why(WhyArgs),
+}
+
+/// Everything that shapes a sandbox; shared by `run` and `why`.
+#[derive(Debug, Args, Default, PartialEq)]
+pub struct SandboxArgs {
+    /// Allow read, write, create, delete and execute beneath DIR.
+    #[arg(short = 'a', long = "allow", value_name = "DIR")]
+    pub allow: Vec<PathBuf>,
+    /// Allow read, list and execute beneath DIR.
+    #[arg(short = 'r', long = "read", value_name = "DIR")]
+    pub read: Vec<PathBuf>,
+    /// Allow write, create and delete beneath DIR, without read.
+    #[arg(short = 'w', long = "write", value_name = "DIR")]
+    pub write: Vec<PathBuf>,
+    /// Allow read, write and execute of one FILE.
+    #[arg(long = "allow-file", value_name = "FILE")]
+    pub allow_file: Vec<PathBuf>,
+    /// Allow read and execute of one FILE.
+    #[arg(long = "read-file", value_name = "FILE")]
+    pub read_file: Vec<PathBuf>,
+    /// Allow writing one FILE, without read.
+    #[arg(long = "write-file", value_name = "FILE")]
+    pub write_file: Vec<PathBuf>,
+    /// Lift the protection of a sensitive path (e.g. ~/.aws) that a grant covers.
+    #[arg(long, value_name = "PATH")]
+    pub unprotect: Vec<PathBuf>,
+    /// Block all network access (a private network namespace with its own loopback).
+    #[arg(long)]
+    pub net_block: bool,
+    /// Run even if this kernel cannot give every protection; each one dropped is printed.
+    #[arg(long)]
+    pub allow_degraded: bool,
+    /// Testing: plan as if the kernel offered at most this Landlock ABI.
+    #[arg(long, value_name = "N", hide = true)]
+    pub simulate_abi: Option<u8>,
+    /// Testing: plan as if user namespaces were unavailable.
+    #[arg(long, hide = true)]
+    pub simulate_no_userns: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+    /// Print the resolved plan and exit without running anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: print the plan as JSON.
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
+    /// The command to run, and its arguments (after --).
+    #[arg(required = true, last = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OpArg {
+    Read,
+    Write,
+    Exec,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The path to explain.
+    pub path: PathBuf,
+    /// The operation to explain.
+    #[arg(long, value_enum, default_value = "read")]
+    pub op: OpArg,
+    /// Answer from the plan of the sandbox this command runs in (NONO_CAP_FILE).
+    #[arg(long = "self")]
+    pub from_self: bool,
+    /// Print the verdict as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}

@@ -1,0 +1,43 @@
+//! From command-line flags to the library's policy and machine.
+
+use crate::cli::SandboxArgs;
+use nono::{Error, Grant, GrantFlag, Machine, Policy, Result};
+
+/// The policy the flags describe.
+pub fn policy(args: &SandboxArgs) -> Policy {
+    let lists = [
+        (GrantFlag::Allow, &args.allow),
+        (GrantFlag::Read, &args.read),
+        (GrantFlag::Write, &args.write),
+        (GrantFlag::AllowFile, &args.allow_file),
+        (GrantFlag::ReadFile, &args.read_file),
+        (GrantFlag::WriteFile, &args.write_file),
+    ];
+    Policy {
+        grants: lists
+            .iter()
+            .flat_map(|(flag, paths)| paths.iter().map(|p| Grant::new(*flag, p.clone())))
+            .collect(),
+        unprotect: args.unprotect.clone(),
+        net_block: args.net_block,
+        allow_degraded: args.allow_degraded,
+    }
+}
+
+/// This machine, as the flags ask nono to see it (the testing flags can only lower it).
+pub fn machine(args: &SandboxArgs) -> Result<Machine> {
+    let mut machine = Machine::detect()?;
+    if let Some(abi) = args.simulate_abi {
+        if abi > machine.landlock_abi {
+            return Err(Error::refused(format!(
+                "--simulate-abi {abi}: the kernel offers only Landlock ABI {}",
+                machine.landlock_abi
+            )));
+        }
+        machine.landlock_abi = abi;
+    }
+    if args.simulate_no_userns {
+        machine.user_namespaces = false;
+    }
+    Ok(machine)
+}

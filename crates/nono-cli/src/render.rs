@@ -1,0 +1,221 @@
+//! How plans and verdicts look on a terminal and as JSON. No decisions are made here.
+
+use nono::explain::describe;
+use nono::plan::{EnvChange, Rule, SensitiveState, Source};
+use nono::sensitive::Protection;
+use nono::{display_path, Plan, Verdict};
+use serde_json::json;
+use std::ffi::OsString;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// Pretty JSON of any serializable value.
+pub fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// The dry run as JSON: the command and the plan (the same document as the capability file).
+pub fn plan_json(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> String {
+    let words: Vec<String> = command
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let doc = json!({
+        "command": words,
+        "program": exe.map(|p| p.to_string_lossy().into_owned()),
+        "plan": plan,
+    });
+    to_json(&doc) + "\n"
+}
+
+/// The dry run for people.
+pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> String {
+    let home = &plan.home;
+    let show = |p: &Path| display_path(p, home);
+    let mut out = String::new();
+    let words: Vec<String> = command.iter().map(|w| format!("{w:?}")).collect();
+    let _ = writeln!(out, "nono plan (dry run: nothing was run)");
+    let _ = writeln!(out, "command: {}", words.join(" "));
+    match exe {
+        Some(p) => {
+            let _ = writeln!(out, "program: {}", nono::quote_path(p));
+        }
+        None => {
+            let _ = writeln!(out, "program: not found or not executable");
+        }
+    }
+
+    let _ = writeln!(out, "\ngrants:");
+    let grants: Vec<&Rule> = plan
+        .rules
+        .iter()
+        .filter(|r| matches!(r.source, Source::Grant { .. }))
+        .collect();
+    if grants.is_empty() {
+        let _ = writeln!(out, "  (none: only the baseline)");
+    }
+    for rule in grants {
+        let Source::Grant { flag, given } = &rule.source else {
+            continue;
+        };
+        let given_shown = nono::quote_path(given);
+        let target = nono::quote_path(&rule.path);
+        let resolved = if *given != rule.path {
+            format!("  -> {target}")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {:<16} {} {given_shown}{resolved}",
+            rule.access.to_string(),
+            flag.flag()
+        );
+        if rule.path == Path::new("/") || rule.path == *home {
+            let _ = writeln!(
+                out,
+                "  {:<16} note: this grant covers {}; the sensitive paths below stay masked",
+                "",
+                if rule.path == Path::new("/") {
+                    "the whole filesystem"
+                } else {
+                    "your home directory"
+                }
+            );
+        }
+    }
+
+    let _ = writeln!(out, "\nbaseline (always granted):");
+    for rule in &plan.rules {
+        let what = match &rule.source {
+            Source::Baseline { what } => what.clone(),
+            Source::Tmpdir => "temporary directory".into(),
+            Source::CapFile => "capability file".into(),
+            Source::Grant { .. } => continue,
+        };
+        let _ = writeln!(
+            out,
+            "  {:<16} {}  ({what})",
+            rule.access.to_string(),
+            show(&rule.path)
+        );
+        if !rule.except.is_empty() {
+            let except: Vec<String> = rule.except.iter().map(|p| show(p)).collect();
+            let _ = writeln!(out, "  {:<16}   except {}", "", except.join(", "));
+        }
+    }
+
+    let _ = writeln!(out, "\nsensitive paths on this machine:");
+    if plan.sensitive.is_empty() {
+        let _ = writeln!(out, "  (none found)");
+    }
+    for s in &plan.sensitive {
+        let protection = match s.protection {
+            Protection::Hidden => "hidden",
+            Protection::ReadOnly => "read-only",
+        };
+        let state = match s.state {
+            SensitiveState::NotGranted => "protected: not granted".to_string(),
+            SensitiveState::Masked => "protected: MASKED inside a grant".to_string(),
+            SensitiveState::Unprotected => "UNPROTECTED by --unprotect".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<10} {:<40} {} ({})",
+            protection,
+            show(&s.path),
+            state,
+            s.group
+        );
+    }
+
+    let _ = writeln!(out, "\nnetwork: {}", network_text(plan));
+    let _ = writeln!(out, "\nenvironment:");
+    for change in &plan.env {
+        let _ = match change {
+            EnvChange::Set { name, value } => writeln!(out, "  set    {name}={value}"),
+            EnvChange::Remove { name } => writeln!(out, "  remove {name}"),
+        };
+    }
+    let private = if plan.layers.mount_namespace {
+        "a private tmpfs for this run"
+    } else {
+        "shared by this user's sandboxed runs"
+    };
+    let _ = writeln!(
+        out,
+        "\ntemporary directory: {} ({private})",
+        show(&plan.tmpdir)
+    );
+    let _ = writeln!(out, "\nlayers (Linux {}):", plan.layers.kernel);
+    for line in layer_lines(plan) {
+        let _ = writeln!(out, "  {line}");
+    }
+    if !plan.layers.dropped.is_empty() {
+        let _ = writeln!(out, "\nDROPPED PROTECTIONS (--allow-degraded):");
+        for d in &plan.layers.dropped {
+            let _ = writeln!(out, "  - {} (needs {})", d.protection, d.needs);
+        }
+    }
+    out
+}
+
+fn network_text(plan: &Plan) -> &'static str {
+    match (plan.network.blocked, plan.layers.network_namespace) {
+        (false, _) => "allowed",
+        (true, true) => "blocked (private network namespace: only its own loopback)",
+        (true, false) => "blocked for TCP only (Landlock); see dropped protections",
+    }
+}
+
+fn layer_lines(plan: &Plan) -> Vec<String> {
+    let l = &plan.layers;
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    vec![
+        format!(
+            "Landlock ABI {} (the plan needs {})",
+            l.landlock_abi, l.landlock_abi_needed
+        ),
+        format!(
+            "user + mount namespace: {}",
+            if l.mount_namespace {
+                "yes (masks, private temporary directory)"
+            } else {
+                "no (not needed)"
+            }
+        ),
+        format!("network namespace: {}", yes_no(l.network_namespace)),
+        "no_new_privs, capabilities dropped, descriptors above 2 closed, core dumps off".into(),
+    ]
+}
+
+/// The loud notice printed before a degraded run starts.
+pub fn degraded_warning(plan: &Plan) -> String {
+    let mut out = String::from(
+        "nono: WARNING: running with reduced protection (--allow-degraded). Not enforced:\n",
+    );
+    for d in &plan.layers.dropped {
+        let _ = writeln!(out, "nono:   - {} (needs {})", d.protection, d.needs);
+    }
+    out
+}
+
+/// A verdict for people.
+pub fn verdict_text(verdict: &Verdict, plan: &Plan) -> String {
+    let mut out = String::new();
+    let word = if verdict.allowed { "ALLOWED" } else { "DENIED" };
+    let _ = writeln!(
+        out,
+        "{word} {} {}",
+        verdict.op,
+        nono::quote_path(&verdict.path)
+    );
+    let _ = writeln!(out, "  because: {}", verdict.reason);
+    if let (Some(rule), false) = (&verdict.rule, verdict.allowed) {
+        let _ = writeln!(out, "  nearest rule: {}", describe(rule, &plan.home));
+    }
+    if let Some(fix) = &verdict.fix {
+        let _ = writeln!(out, "  to allow it: {fix}");
+    }
+    out
+}

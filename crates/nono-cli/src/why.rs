@@ -1,0 +1,54 @@
+//! `nono why`: the verdict of a plan on one path.
+
+use crate::cli::{OpArg, SandboxArgs, WhyArgs};
+use crate::{policy, render};
+use nono::{Error, Op, Plan, Result};
+
+pub fn why(args: WhyArgs) -> Result<u8> {
+    let plan = if args.from_self {
+        if args.sandbox != SandboxArgs::default() {
+            return Err(Error::refused(
+                "--self answers from the running sandbox's own plan and takes no grant flags",
+            ));
+        }
+        own_plan()?
+    } else {
+        let machine = policy::machine(&args.sandbox)?;
+        nono::resolve(&policy::policy(&args.sandbox), &machine)?
+    };
+    let op = match args.op {
+        OpArg::Read => Op::Read,
+        OpArg::Write => Op::Write,
+        OpArg::Exec => Op::Exec,
+    };
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::refused(format!("cannot read the current directory: {e}")))?;
+    let verdict = nono::explain(&plan, &args.path, op, &cwd);
+    if args.json {
+        println!("{}", render::to_json(&verdict));
+    } else {
+        print!("{}", render::verdict_text(&verdict, &plan));
+    }
+    Ok(if verdict.allowed { 0 } else { 1 })
+}
+
+/// The plan of the sandbox this process runs in, from its capability file.
+fn own_plan() -> Result<Plan> {
+    let Some(path) = std::env::var_os("NONO_CAP_FILE") else {
+        return Err(Error::refused(
+            "--self: not inside a nono sandbox (NONO_CAP_FILE is not set)",
+        ));
+    };
+    let text = std::fs::read(&path).map_err(|e| {
+        Error::refused(format!(
+            "--self: cannot read the capability file {}: {e}",
+            nono::quote_path(path.as_ref())
+        ))
+    })?;
+    serde_json::from_slice(&text).map_err(|e| {
+        Error::refused(format!(
+            "--self: the capability file {} is not a nono plan: {e}",
+            nono::quote_path(path.as_ref())
+        ))
+    })
+}

@@ -1,0 +1,95 @@
+//! The built-in system baseline: what ordinary programs need so that `--allow .` alone runs a
+//! shell, Python, git or a compiler. Entries that do not exist are skipped; sensitive paths
+//! beneath an entry are carved out of it (see [`crate::plan::Rule::except`]).
+
+use crate::access::Access;
+
+/// Where a baseline entry lives.
+#[derive(Clone, Copy, Debug)]
+pub enum Place {
+    /// An absolute path.
+    System(&'static str),
+    /// A path relative to the home directory.
+    Home(&'static str),
+}
+
+/// One baseline entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    /// What the entry is for, shown by `why` and `--dry-run`.
+    pub what: &'static str,
+    /// The path.
+    pub place: Place,
+    /// The rights.
+    pub access: Access,
+}
+
+const fn sys(what: &'static str, path: &'static str, access: Access) -> Entry {
+    Entry {
+        what,
+        place: Place::System(path),
+        access,
+    }
+}
+
+const fn home(what: &'static str, path: &'static str) -> Entry {
+    Entry {
+        what,
+        place: Place::Home(path),
+        access: Access::READ_EXEC,
+    }
+}
+
+const PROGRAMS: &str = "system programs and libraries";
+const CONFIG: &str = "system configuration";
+const DEVICES: &str = "standard devices";
+const TERMINAL: &str = "terminals";
+const KERNEL_INFO: &str = "process and CPU information";
+const TOOLCHAINS: &str = "user toolchains";
+const GIT_IDENTITY: &str = "git configuration";
+
+/// Every baseline entry.
+pub const TABLE: &[Entry] = &[
+    sys(PROGRAMS, "/usr", Access::READ_EXEC),
+    sys(PROGRAMS, "/bin", Access::READ_EXEC),
+    sys(PROGRAMS, "/sbin", Access::READ_EXEC),
+    sys(PROGRAMS, "/lib", Access::READ_EXEC),
+    sys(PROGRAMS, "/lib32", Access::READ_EXEC),
+    sys(PROGRAMS, "/lib64", Access::READ_EXEC),
+    sys(PROGRAMS, "/libx32", Access::READ_EXEC),
+    sys(PROGRAMS, "/opt", Access::READ_EXEC),
+    sys(PROGRAMS, "/nix/store", Access::READ_EXEC),
+    sys(CONFIG, "/etc", Access::READ),
+    sys(DEVICES, "/dev/null", Access::READ_WRITE),
+    sys(DEVICES, "/dev/zero", Access::READ_WRITE),
+    sys(DEVICES, "/dev/full", Access::READ_WRITE),
+    sys(DEVICES, "/dev/random", Access::READ_WRITE),
+    sys(DEVICES, "/dev/urandom", Access::READ_WRITE),
+    sys(TERMINAL, "/dev/tty", Access::READ_WRITE),
+    sys(TERMINAL, "/dev/ptmx", Access::READ_WRITE),
+    sys(TERMINAL, "/dev/pts", Access::READ_WRITE),
+    sys(KERNEL_INFO, "/proc", Access::READ),
+    sys(KERNEL_INFO, "/sys/devices/system/cpu", Access::READ),
+    sys(KERNEL_INFO, "/sys/fs/cgroup", Access::READ),
+    home(TOOLCHAINS, ".cargo/bin"),
+    home(TOOLCHAINS, ".rustup"),
+    home(TOOLCHAINS, ".pyenv"),
+    home(TOOLCHAINS, ".nvm"),
+    home(TOOLCHAINS, ".volta"),
+    home(TOOLCHAINS, ".asdf"),
+    home(TOOLCHAINS, ".local/share/mise"),
+    home(TOOLCHAINS, ".local/bin"),
+    home(TOOLCHAINS, ".local/lib"),
+    home(TOOLCHAINS, ".deno"),
+    home(TOOLCHAINS, ".bun"),
+    home(TOOLCHAINS, "go/bin"),
+    home(GIT_IDENTITY, ".gitconfig"),
+    home(GIT_IDENTITY, ".config/git/config"),
+    home(GIT_IDENTITY, ".config/git/ignore"),
+    home(GIT_IDENTITY, ".config/git/attributes"),
+];
+
+/// What rules made from `$PATH` are for.
+pub const PATH_DIRS: &str = "directories on $PATH";
+/// What the rule for nono's own executable is for (so `nono why --self` works inside).
+pub const NONO_ITSELF: &str = "the nono executable";

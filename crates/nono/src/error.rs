@@ -1,0 +1,53 @@
+//! The one error type: a message for the user and the exit status it maps to.
+
+use std::fmt;
+
+/// What went wrong, in the categories that decide nono's exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input or a protection the kernel cannot give: nothing was run (exit 125).
+    Refused,
+    /// The command exists but cannot be executed (exit 126).
+    NotExecutable,
+    /// The command was not found (exit 127).
+    NotFound,
+}
+
+/// An error with a one-line, user-facing message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// The category.
+    pub kind: ErrorKind,
+    /// One line, naming the offending path or value.
+    pub message: String,
+}
+
+impl Error {
+    /// A refusal (exit 125).
+    pub fn refused(message: impl Into<String>) -> Error {
+        Error {
+            kind: ErrorKind::Refused,
+            message: message.into(),
+        }
+    }
+
+    /// The exit status conventional for this error (as env(1) and timeout(1) use them).
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Refused => 125,
+            ErrorKind::NotExecutable => 126,
+            ErrorKind::NotFound => 127,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results in this crate.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,120 @@
+//! Finding and executing the program: the last step, after every layer is in place.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::paths::quote;
+use crate::plan::{EnvChange, Plan};
+use std::ffi::{CString, OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// Finds `program` as execvp(3) would, before the sandbox exists, so that "not found" and
+/// "not executable" are reported as such (exit 127 and 126).
+pub fn find_program(program: &OsStr, path_env: Option<&OsStr>) -> Result<PathBuf> {
+    let not_executable = |p: &Path, why: &str| Error {
+        kind: ErrorKind::NotExecutable,
+        message: format!("cannot execute {}: {why}", quote(p)),
+    };
+    let check = |p: &Path| -> Result<()> {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => Err(not_executable(p, "is a directory")),
+            Ok(m) if m.permissions().mode() & 0o111 == 0 => {
+                Err(not_executable(p, "permission denied"))
+            }
+            Ok(_) => Ok(()),
+            Err(_) => Err(Error {
+                kind: ErrorKind::NotFound,
+                message: format!("command not found: {}", quote(p)),
+            }),
+        }
+    };
+    if program.is_empty() {
+        return Err(Error {
+            kind: ErrorKind::NotFound,
+            message: "command not found: (empty name)".into(),
+        });
+    }
+    if program.as_bytes().contains(&b'/') {
+        let path = PathBuf::from(program);
+        check(&path)?;
+        return Ok(path);
+    }
+    let search = path_env.unwrap_or(OsStr::new("/usr/local/bin:/usr/bin:/bin"));
+    let mut first_error = None;
+    for dir in std::env::split_paths(search) {
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        let candidate = dir.join(program);
+        match check(&candidate) {
+            Ok(()) => return Ok(candidate),
+            Err(e) if e.kind == ErrorKind::NotExecutable => {
+                first_error.get_or_insert(e);
+            }
+            Err(_) => {}
+        }
+    }
+    Err(first_error.unwrap_or(Error {
+        kind: ErrorKind::NotFound,
+        message: format!("command not found: {}", quote(Path::new(program))),
+    }))
+}
+
+/// The environment the program gets: ours, with the plan's changes.
+pub fn environment(plan: &Plan) -> Vec<(OsString, OsString)> {
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    for change in &plan.env {
+        match change {
+            EnvChange::Set { name, value } => {
+                env.retain(|(k, _)| k != name.as_str());
+                env.push((name.into(), value.into()));
+            }
+            EnvChange::Remove { name } => env.retain(|(k, _)| k != name.as_str()),
+        }
+    }
+    env
+}
+
+/// Replaces this process with `program`. Returns only on failure.
+pub fn exec(program: &Path, args: &[OsString], env: &[(OsString, OsString)]) -> Error {
+    let to_c = |bytes: Vec<u8>| CString::new(bytes);
+    let argv: std::result::Result<Vec<CString>, _> = std::iter::once(program.as_os_str())
+        .chain(args.iter().map(OsString::as_os_str))
+        .map(|a| to_c(a.as_bytes().to_vec()))
+        .collect();
+    let envp: std::result::Result<Vec<CString>, _> = env
+        .iter()
+        .map(|(k, v)| {
+            let mut kv = k.clone().into_vec();
+            kv.push(b'=');
+            kv.extend_from_slice(v.as_bytes());
+            to_c(kv)
+        })
+        .collect();
+    let (Ok(argv), Ok(envp), Ok(path)) =
+        (argv, envp, to_c(program.as_os_str().as_bytes().to_vec()))
+    else {
+        return Error::refused("an argument or environment variable contains a NUL byte");
+    };
+    let mut argv_p: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    argv_p.push(std::ptr::null());
+    let mut envp_p: Vec<*const libc::c_char> = envp.iter().map(|a| a.as_ptr()).collect();
+    envp_p.push(std::ptr::null());
+    // SAFETY: every pointer refers to a live NUL-terminated string; both arrays end in null.
+    unsafe { libc::execve(path.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
+    let err = std::io::Error::last_os_error();
+    let (kind, hint) = match err.raw_os_error() {
+        Some(libc::ENOENT) => (ErrorKind::NotFound, ""),
+        Some(libc::EACCES) => (
+            ErrorKind::NotExecutable,
+            " (the sandbox may not allow it: try `nono why --op exec PATH`)",
+        ),
+        _ => (ErrorKind::NotExecutable, ""),
+    };
+    Error {
+        kind,
+        message: format!("cannot execute {}: {err}{hint}", quote(program)),
+    }
+}

@@ -1,0 +1,181 @@
+//! `why`: the verdict of a plan on one path and operation, the rule that decided it, and the
+//! flag that would change it. It reads only the plan, the same plan the backend enforces.
+
+use crate::access::{Access, Op};
+use crate::paths::{self, quote};
+use crate::plan::{GrantFlag, Plan, Rule, SensitivePath, SensitiveState, Source};
+use crate::sensitive::Protection;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The answer to "may the sandboxed program do `op` on `path`?".
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// The path as the kernel sees it (symlinks resolved).
+    #[serde(with = "crate::pathser")]
+    pub path: PathBuf,
+    /// The operation asked about.
+    pub op: Op,
+    /// The verdict.
+    pub allowed: bool,
+    /// What decided it, in one sentence.
+    pub reason: String,
+    /// The rule that allowed it, or the nearest rule that covers the path without the right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+    /// The sensitive path that decided it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<SensitivePath>,
+    /// The flags that would change a denial, or why it cannot be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// Explains `op` on `path` (absolute, or relative to `cwd`; `~` is the plan's home).
+pub fn explain(plan: &Plan, path: &Path, op: Op, cwd: &Path) -> Verdict {
+    let expanded = paths::expand_tilde(path, &plan.home);
+    let target = paths::canonical_or_planned(&cwd.join(expanded));
+    let shown = paths::display(&target, &plan.home);
+
+    if let Some(entry) = protecting(plan, &target, op) {
+        let what = match entry.protection {
+            Protection::Hidden => "hidden",
+            Protection::ReadOnly => "read-only",
+        };
+        let how = match entry.state {
+            SensitiveState::Masked => "masked even though a grant covers it",
+            _ => "not granted",
+        };
+        return Verdict {
+            reason: format!(
+                "{} is a sensitive path (group {}): {what}, {how}",
+                paths::display(&entry.path, &plan.home),
+                entry.group
+            ),
+            fix: Some(format!(
+                "only by lifting the protection: --unprotect {} (and a grant that covers it)",
+                paths::display(&entry.path, &plan.home)
+            )),
+            path: target,
+            op,
+            allowed: false,
+            rule: None,
+            sensitive: Some(entry.clone()),
+        };
+    }
+
+    let reaching: Vec<&Rule> = plan.rules.iter().filter(|r| covers(r, &target)).collect();
+    let most_specific = |rules: &mut dyn Iterator<Item = &&Rule>| {
+        rules
+            .max_by_key(|r| r.path.components().count())
+            .map(|r| (*r).clone())
+    };
+    if let Some(rule) = most_specific(&mut reaching.iter().filter(|r| r.access.allows(op))) {
+        return Verdict {
+            reason: format!("{op} allowed by {}", describe(&rule, &plan.home)),
+            path: target,
+            op,
+            allowed: true,
+            rule: Some(rule),
+            sensitive: None,
+            fix: None,
+        };
+    }
+    let nearest = most_specific(&mut reaching.iter());
+    let held = reaching.iter().fold(Access::NONE, |a, r| a.union(r.access));
+    let reason = match &nearest {
+        Some(rule) => format!(
+            "{} grants only {} here, not {op}",
+            describe(rule, &plan.home),
+            rule.access
+        ),
+        None => match excluded_by(plan, &target) {
+            Some(rule) => format!("{} is carved out of {}", shown, describe(rule, &plan.home)),
+            None => format!("no rule grants {op} on {shown}"),
+        },
+    };
+    Verdict {
+        fix: Some(suggest(&target, &plan.home, held.union(op.into()))),
+        reason,
+        path: target,
+        op,
+        allowed: false,
+        rule: nearest,
+        sensitive: None,
+    }
+}
+
+/// The sensitive path that forbids `op` on `target`, unless the user lifted it.
+fn protecting<'a>(plan: &'a Plan, target: &Path, op: Op) -> Option<&'a SensitivePath> {
+    plan.sensitive
+        .iter()
+        .filter(|s| s.state != SensitiveState::Unprotected && paths::is_within(target, &s.path))
+        .filter(|s| match s.protection {
+            Protection::Hidden => true,
+            Protection::ReadOnly => op == Op::Write,
+        })
+        .max_by_key(|s| s.path.components().count())
+}
+
+/// Whether `rule` covers `target`, exceptions included.
+pub fn covers(rule: &Rule, target: &Path) -> bool {
+    if rule.file {
+        return rule.path == target;
+    }
+    paths::is_within(target, &rule.path) && !rule.except.iter().any(|e| paths::is_within(target, e))
+}
+
+fn excluded_by<'a>(plan: &'a Plan, target: &Path) -> Option<&'a Rule> {
+    plan.rules.iter().find(|r| {
+        paths::is_within(target, &r.path) && r.except.iter().any(|e| paths::is_within(target, e))
+    })
+}
+
+/// A rule in words: `--allow ~/proj`, `the baseline (system configuration)`.
+pub fn describe(rule: &Rule, home: &Path) -> String {
+    match &rule.source {
+        Source::Grant { flag, given } => format!("{} {}", flag.flag(), quote(given)),
+        Source::Baseline { what } => format!(
+            "the baseline ({what}: {})",
+            paths::display(&rule.path, home)
+        ),
+        Source::Tmpdir => format!(
+            "the run's temporary directory {}",
+            paths::display(&rule.path, home)
+        ),
+        Source::CapFile => "the capability file".to_string(),
+    }
+}
+
+fn suggest(target: &Path, home: &Path, access: Access) -> String {
+    // An existing file gets a file grant; a directory its own grant; a path still to be
+    // created needs rights on the directory that will hold it.
+    let (grant_path, file) = if target.is_dir() {
+        (target.to_path_buf(), false)
+    } else if target.exists() {
+        (target.to_path_buf(), true)
+    } else {
+        (
+            target.parent().unwrap_or(Path::new("/")).to_path_buf(),
+            false,
+        )
+    };
+    let flag = GrantFlag::smallest_for(access, file);
+    format!(
+        "{} {}",
+        flag.flag(),
+        shell_word(&paths::display(&grant_path, home))
+    )
+}
+
+/// Quotes a word for a POSIX shell when it needs quoting.
+fn shell_word(word: &str) -> String {
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-~+,:@%".contains(c));
+    if plain && !word.is_empty() {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}

@@ -1,0 +1,29 @@
+//! The Linux backend: applies a plan to the current process, layer by layer, in the order the
+//! kernel requires (namespaces and mounts, process hygiene, `no_new_privs`, Landlock).
+//!
+//! The caller must be single-threaded: Landlock and the namespaces bind only the calling
+//! thread, and the program is exec'd from it.
+
+mod landlock;
+mod namespace;
+mod process;
+mod sys;
+
+use crate::error::Result;
+use crate::plan::Plan;
+
+/// Applies every layer of `plan` to this process. On error nothing has been exec'd and the
+/// caller must exit without running the program.
+pub fn apply(plan: &Plan) -> Result<()> {
+    // SAFETY: these getters cannot fail.
+    let (uid, gid, euid) = unsafe { (libc::getuid(), libc::getgid(), libc::geteuid()) };
+    let state_dir = crate::prepare::state_dir(plan);
+    if plan.needs_namespaces() {
+        namespace::enter(plan, uid, gid, state_dir)?;
+    }
+    process::close_inherited_fds()?;
+    process::no_core_dumps()?;
+    process::drop_capabilities(euid == 0 || plan.needs_namespaces())?;
+    process::no_new_privs()?;
+    landlock::restrict(plan)
+}

@@ -1,0 +1,129 @@
+//! Path handling shared by the planner and `why`: every path is hostile input until it has
+//! been made absolute and canonical here.
+
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Expands a leading `~` (alone or followed by `/`) to `home`.
+pub fn expand_tilde(path: &Path, home: &Path) -> PathBuf {
+    match path.strip_prefix("~") {
+        Ok(rest) if path.as_os_str().as_encoded_bytes().first() == Some(&b'~') => {
+            if rest.as_os_str().is_empty() {
+                home.to_path_buf()
+            } else {
+                home.join(rest)
+            }
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Removes `.` and `..` components without touching the filesystem.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::from("/");
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => out.push(name),
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    out
+}
+
+/// Resolves every symlink in an existing path.
+pub fn canonical(path: &Path) -> io::Result<PathBuf> {
+    std::fs::canonicalize(path)
+}
+
+/// Resolves symlinks in the longest existing prefix of `path` and appends the rest: the path
+/// the kernel would reach if the missing part were created.
+pub fn canonical_or_planned(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(found) = std::fs::canonicalize(&existing) {
+            let mut result = found;
+            for name in missing.iter().rev() {
+                result.push(name);
+            }
+            return normalize(&result);
+        }
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                missing.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return normalize(path),
+        }
+    }
+}
+
+/// Whether `path` is `dir` or lies beneath it (component-wise, never by string prefix).
+pub fn is_within(path: &Path, dir: &Path) -> bool {
+    path.starts_with(dir)
+}
+
+/// `path` written with `~` for the home directory, for display.
+pub fn display(path: &Path, home: &Path) -> String {
+    match path.strip_prefix(home) {
+        Ok(rest) if home != Path::new("/") => {
+            if rest.as_os_str().is_empty() {
+                "~".to_string()
+            } else {
+                format!("~/{}", rest.display())
+            }
+        }
+        _ => path.display().to_string(),
+    }
+}
+
+/// A path for a one-line message: plain when printable UTF-8, otherwise quoted with escapes so
+/// that newlines and raw bytes can never break the line or the terminal.
+pub fn quote(path: &Path) -> String {
+    match path.to_str() {
+        Some(text) if !text.chars().any(char::is_control) => text.to_string(),
+        _ => format!("{:?}", path.as_os_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tilde_expands_only_as_a_whole_component() {
+        let home = Path::new("/home/u");
+        assert_eq!(expand_tilde(Path::new("~"), home), home);
+        assert_eq!(expand_tilde(Path::new("~/x"), home), home.join("x"));
+        assert_eq!(expand_tilde(Path::new("~x"), home), Path::new("~x"));
+        assert_eq!(expand_tilde(Path::new("/a/~"), home), Path::new("/a/~"));
+    }
+
+    #[test]
+    fn within_is_component_wise() {
+        assert!(is_within(Path::new("/a/b"), Path::new("/a")));
+        assert!(is_within(Path::new("/a"), Path::new("/a")));
+        assert!(!is_within(Path::new("/ab"), Path::new("/a")));
+    }
+
+    #[test]
+    fn quote_escapes_control_characters_and_raw_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        assert_eq!(quote(Path::new("/a b")), "/a b");
+        assert_eq!(quote(Path::new("/a\nb")), "\"/a\\nb\"");
+        let raw = Path::new(std::ffi::OsStr::from_bytes(b"/x\xff"));
+        assert!(!quote(raw).contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn planned_paths_keep_the_missing_tail() {
+        let planned = canonical_or_planned(Path::new("/proc/self/../nonexistent-nono/x"));
+        assert!(planned.ends_with("nonexistent-nono/x"), "{planned:?}");
+    }
+}

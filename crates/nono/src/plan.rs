@@ -1,0 +1,254 @@
+//! The plan: everything the sandbox will enforce, resolved against this machine.
+//!
+//! A [`Plan`] is produced once by [`crate::resolve`] and then read by every consumer: the Linux
+//! backend applies it, `why` explains it, `--dry-run` prints it and the capability file is its
+//! JSON form. None of them computes an answer of its own.
+
+use crate::access::Access;
+use crate::sensitive::Protection;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Version of the plan's JSON form (the capability file and `--dry-run --json`).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The resolved sandbox.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Plan {
+    /// [`FORMAT_VERSION`] of this document.
+    pub format: u32,
+    /// The home directory the sensitive table was resolved against.
+    #[serde(with = "crate::pathser")]
+    pub home: PathBuf,
+    /// Paths the program may use, with their rights. Everything else is denied.
+    pub rules: Vec<Rule>,
+    /// Sensitive paths that exist on this machine, and how each is protected.
+    pub sensitive: Vec<SensitivePath>,
+    /// Network policy.
+    pub network: Network,
+    /// Environment variables nono sets or removes.
+    pub env: Vec<EnvChange>,
+    /// The temporary directory given to the program as `TMPDIR`.
+    #[serde(with = "crate::pathser")]
+    pub tmpdir: PathBuf,
+    /// The capability file: this plan as JSON, readable from inside the sandbox.
+    #[serde(with = "crate::pathser")]
+    pub cap_file: PathBuf,
+    /// Kernel layers used, and protections given up with `--allow-degraded`.
+    pub layers: Layers,
+}
+
+/// One allowed path.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    /// Canonical path (symlinks resolved): what the kernel checks.
+    #[serde(with = "crate::pathser")]
+    pub path: PathBuf,
+    /// Rights on the path and, for a directory, everything beneath it.
+    pub access: Access,
+    /// Whether this rule names one file rather than a directory tree.
+    pub file: bool,
+    /// Why the rule exists.
+    pub source: Source,
+    /// Sensitive paths beneath `path` that this rule does not cover. Only baseline rules have
+    /// exceptions; the backend enforces them by granting the siblings instead of the parent.
+    #[serde(
+        with = "crate::pathser::vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub except: Vec<PathBuf>,
+}
+
+/// Where a rule comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Source {
+    /// A grant flag on the command line.
+    Grant {
+        /// The flag, e.g. `--allow`.
+        flag: GrantFlag,
+        /// The path as the user wrote it.
+        #[serde(with = "crate::pathser")]
+        given: PathBuf,
+    },
+    /// The built-in system baseline.
+    Baseline {
+        /// What the entry is for, e.g. `system libraries`.
+        what: String,
+    },
+    /// The run's temporary directory.
+    Tmpdir,
+    /// The capability file.
+    CapFile,
+}
+
+/// The grant flags of `nono run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GrantFlag {
+    /// `--allow DIR`: read, write, create, delete, execute.
+    Allow,
+    /// `--read DIR`: read, list, execute.
+    Read,
+    /// `--write DIR`: write, create, delete; no read.
+    Write,
+    /// `--allow-file FILE`.
+    AllowFile,
+    /// `--read-file FILE`.
+    ReadFile,
+    /// `--write-file FILE`.
+    WriteFile,
+}
+
+impl GrantFlag {
+    /// Every grant flag.
+    pub const ALL: [GrantFlag; 6] = [
+        GrantFlag::Allow,
+        GrantFlag::Read,
+        GrantFlag::Write,
+        GrantFlag::AllowFile,
+        GrantFlag::ReadFile,
+        GrantFlag::WriteFile,
+    ];
+
+    /// The flag as typed on the command line.
+    pub fn flag(self) -> &'static str {
+        match self {
+            GrantFlag::Allow => "--allow",
+            GrantFlag::Read => "--read",
+            GrantFlag::Write => "--write",
+            GrantFlag::AllowFile => "--allow-file",
+            GrantFlag::ReadFile => "--read-file",
+            GrantFlag::WriteFile => "--write-file",
+        }
+    }
+
+    /// The rights the flag grants.
+    pub fn access(self) -> Access {
+        match self {
+            GrantFlag::Allow | GrantFlag::AllowFile => Access::ALL,
+            GrantFlag::Read | GrantFlag::ReadFile => Access::READ_EXEC,
+            GrantFlag::Write | GrantFlag::WriteFile => Access::WRITE,
+        }
+    }
+
+    /// Whether the flag names a single file.
+    pub fn is_file(self) -> bool {
+        matches!(
+            self,
+            GrantFlag::AllowFile | GrantFlag::ReadFile | GrantFlag::WriteFile
+        )
+    }
+
+    /// The smallest flag of the given shape whose rights include `access`.
+    pub fn smallest_for(access: Access, file: bool) -> GrantFlag {
+        let (read, write, allow) = if file {
+            (
+                GrantFlag::ReadFile,
+                GrantFlag::WriteFile,
+                GrantFlag::AllowFile,
+            )
+        } else {
+            (GrantFlag::Read, GrantFlag::Write, GrantFlag::Allow)
+        };
+        [read, write, allow]
+            .into_iter()
+            .find(|f| access.minus(f.access()).is_empty())
+            .unwrap_or(allow)
+    }
+}
+
+/// A sensitive path found on this machine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SensitivePath {
+    /// Canonical path.
+    #[serde(with = "crate::pathser")]
+    pub path: PathBuf,
+    /// The table's group name.
+    pub group: String,
+    /// What stays forbidden.
+    pub protection: Protection,
+    /// Whether `path` is a directory.
+    pub dir: bool,
+    /// How the plan keeps it protected.
+    pub state: SensitiveState,
+}
+
+/// How a sensitive path is kept protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SensitiveState {
+    /// No rule grants what its protection forbids: Landlock alone keeps it protected.
+    NotGranted,
+    /// A grant covers it, so a mount in a private namespace hides it or makes it read-only.
+    Masked,
+    /// The user lifted the protection with `--unprotect`.
+    Unprotected,
+}
+
+/// Network policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Network {
+    /// Whether the program may reach the network.
+    pub blocked: bool,
+}
+
+/// One environment change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum EnvChange {
+    /// Set `name` to `value`.
+    Set {
+        /// Variable name.
+        name: String,
+        /// New value.
+        value: String,
+    },
+    /// Remove `name` (its value is never shown).
+    Remove {
+        /// Variable name.
+        name: String,
+    },
+}
+
+/// Kernel layers the plan uses on this machine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Layers {
+    /// Kernel release, e.g. `6.18.0`.
+    pub kernel: String,
+    /// Highest Landlock ABI the kernel offers (0: none).
+    pub landlock_abi: u8,
+    /// Lowest Landlock ABI that gives every protection of the plan.
+    pub landlock_abi_needed: u8,
+    /// Unprivileged user namespace with a private mount namespace (for masks and a private
+    /// temporary directory).
+    pub mount_namespace: bool,
+    /// Private network namespace (for `--net-block`).
+    pub network_namespace: bool,
+    /// Protections this kernel cannot give, accepted with `--allow-degraded`.
+    pub dropped: Vec<Dropped>,
+}
+
+/// A protection the plan wanted but the kernel cannot give.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dropped {
+    /// What is no longer enforced.
+    pub protection: String,
+    /// What the kernel would need to enforce it.
+    pub needs: String,
+}
+
+impl Plan {
+    /// Masked sensitive paths, in table order.
+    pub fn masks(&self) -> impl Iterator<Item = &SensitivePath> {
+        self.sensitive
+            .iter()
+            .filter(|s| s.state == SensitiveState::Masked)
+    }
+
+    /// Whether the plan needs a private user and mount namespace.
+    pub fn needs_namespaces(&self) -> bool {
+        self.layers.mount_namespace || self.layers.network_namespace
+    }
+}

@@ -1,0 +1,36 @@
+//! The policy: what the user asked for, before it meets the machine.
+
+use crate::plan::GrantFlag;
+use std::path::PathBuf;
+
+/// A declarative sandbox request, as given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// Grants, in the order given.
+    pub grants: Vec<Grant>,
+    /// Sensitive paths the user chose to expose (`--unprotect`).
+    pub unprotect: Vec<PathBuf>,
+    /// Whether to block the network (`--net-block`).
+    pub net_block: bool,
+    /// Whether to run even if the kernel cannot give every protection (`--allow-degraded`).
+    pub allow_degraded: bool,
+}
+
+/// One grant flag and its path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grant {
+    /// Which flag.
+    pub flag: GrantFlag,
+    /// The path as written (may start with `~`, may be relative).
+    pub path: PathBuf,
+}
+
+impl Grant {
+    /// A grant of `path` by `flag`.
+    pub fn new(flag: GrantFlag, path: impl Into<PathBuf>) -> Grant {
+        Grant {
+            flag,
+            path: path.into(),
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! Policy + machine -> plan: canonical paths, the sensitive table, the baseline, and the
+//! kernel layers this machine can give. This is the only place where decisions are made.
+
+use crate::access::{Access, Op};
+use crate::baseline::{self, Place};
+use crate::error::{Error, Result};
+use crate::machine::Machine;
+use crate::paths::{self, quote};
+use crate::plan::{
+    Dropped, EnvChange, Layers, Network, Plan, Rule, SensitivePath, SensitiveState, Source,
+    FORMAT_VERSION,
+};
+use crate::policy::Policy;
+use crate::sensitive::{self, Protection, Root};
+use std::path::{Path, PathBuf};
+
+/// The one-line hint given to programs inside the sandbox (`NONO_HELP`).
+pub const HELP_LINE: &str = "You are in a nono sandbox: some paths are off limits. To learn why an access failed and which flag would allow it, run: nono why --self PATH [--op read|write|exec]";
+
+/// Builds the plan for `policy` on `machine`, or explains in one line why it cannot be built.
+pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
+    if machine.landlock_abi == 0 {
+        return Err(Error::refused(format!(
+            "Landlock is not available on this kernel (Linux {}): nono cannot confine the filesystem and will not run without it",
+            machine.kernel
+        )));
+    }
+    let grants = grant_rules(policy, machine)?;
+    let unprotect = canonical_list(&policy.unprotect, "--unprotect", machine)?;
+    let sensitive = sensitive_paths(&grants, &unprotect, machine)?;
+    let mut rules = grants;
+    add_baseline(&mut rules, &sensitive, machine);
+
+    let masked: Vec<&SensitivePath> = sensitive
+        .iter()
+        .filter(|s| s.state == SensitiveState::Masked)
+        .collect();
+    if let (Some(first), false) = (masked.first(), machine.user_namespaces) {
+        let grant = covering_grant(&rules, &first.path);
+        return Err(Error::refused(format!(
+            "{grant} would expose {} (group {}), and user namespaces are unavailable to mask it; narrow the grant or add --unprotect {}",
+            quote(&first.path),
+            first.group,
+            quote(&first.path)
+        )));
+    }
+    let network_namespace = policy.net_block && machine.user_namespaces;
+    let mount_namespace = !masked.is_empty() || network_namespace;
+    let (landlock_abi_needed, dropped) = kernel_gaps(policy, machine, network_namespace);
+    if !dropped.is_empty() && !policy.allow_degraded {
+        let list: Vec<String> = dropped
+            .iter()
+            .map(|d| format!("{} (needs {})", d.protection, d.needs))
+            .collect();
+        return Err(Error::refused(format!(
+            "this kernel (Linux {}, Landlock ABI {}) cannot enforce: {}. Add --allow-degraded to run without these protections",
+            machine.kernel,
+            machine.landlock_abi,
+            list.join("; ")
+        )));
+    }
+
+    let state_dir =
+        paths::canonical_or_planned(&machine.tmp_base).join(format!("nono-{}", machine.uid));
+    let tmpdir = state_dir.join("tmp");
+    rules.push(Rule {
+        path: tmpdir.clone(),
+        access: Access::ALL,
+        file: false,
+        source: Source::Tmpdir,
+        except: Vec::new(),
+    });
+    let mut plan = Plan {
+        format: FORMAT_VERSION,
+        home: machine.home.clone(),
+        rules,
+        sensitive,
+        network: Network {
+            blocked: policy.net_block,
+        },
+        env: Vec::new(),
+        tmpdir,
+        cap_file: PathBuf::new(),
+        layers: Layers {
+            kernel: machine.kernel.clone(),
+            landlock_abi: machine.landlock_abi,
+            landlock_abi_needed,
+            mount_namespace,
+            network_namespace,
+            dropped,
+        },
+    };
+    // The file's name is a digest of the plan, so repeated runs of one command share one file.
+    plan.cap_file = state_dir
+        .join("plans")
+        .join(format!("{:016x}.json", digest(&plan)));
+    plan.rules.push(Rule {
+        path: plan.cap_file.clone(),
+        access: Access::READ,
+        file: true,
+        source: Source::CapFile,
+        except: Vec::new(),
+    });
+    plan.env = vec![
+        set("NONO_SANDBOX", "1"),
+        set("NONO_CAP_FILE", &plan.cap_file.to_string_lossy()),
+        set("NONO_HELP", HELP_LINE),
+        set("TMPDIR", &plan.tmpdir.to_string_lossy()),
+    ];
+    Ok(plan)
+}
+
+fn set(name: &str, value: &str) -> EnvChange {
+    EnvChange::Set {
+        name: name.into(),
+        value: value.into(),
+    }
+}
+
+fn digest(plan: &Plan) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(plan)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Where `path` (as written) really lives: `~` expanded, relative to the current directory,
+/// symlinks resolved. The path must exist.
+fn canonical_input(path: &Path, flag: &str, machine: &Machine) -> Result<PathBuf> {
+    let expanded = paths::expand_tilde(path, &machine.home);
+    let joined = machine.cwd.join(expanded);
+    paths::canonical(&joined).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            _ => e.to_string(),
+        };
+        Error::refused(format!("{flag} {}: {why}", quote(path)))
+    })
+}
+
+fn canonical_list(list: &[PathBuf], flag: &str, machine: &Machine) -> Result<Vec<PathBuf>> {
+    list.iter()
+        .map(|p| canonical_input(p, flag, machine))
+        .collect()
+}
+
+fn grant_rules(policy: &Policy, machine: &Machine) -> Result<Vec<Rule>> {
+    let mut rules = Vec::with_capacity(policy.grants.len());
+    for grant in &policy.grants {
+        let flag = grant.flag.flag();
+        let path = canonical_input(&grant.path, flag, machine)?;
+        let is_dir = path.is_dir();
+        if grant.flag.is_file() && is_dir {
+            return Err(Error::refused(format!(
+                "{flag} {}: is a directory (use {})",
+                quote(&grant.path),
+                flag.trim_end_matches("-file")
+            )));
+        }
+        if !grant.flag.is_file() && !is_dir {
+            return Err(Error::refused(format!(
+                "{flag} {}: is not a directory (use {flag}-file)",
+                quote(&grant.path)
+            )));
+        }
+        rules.push(Rule {
+            path,
+            access: grant.flag.access(),
+            file: grant.flag.is_file(),
+            source: Source::Grant {
+                flag: grant.flag,
+                given: grant.path.clone(),
+            },
+            except: Vec::new(),
+        });
+    }
+    Ok(rules)
+}
+
+/// Whether rule `rule` reaches `path` (the path itself or, for a directory rule, beneath it).
+fn reaches(rule: &Rule, path: &Path) -> bool {
+    if rule.file {
+        rule.path == path
+    } else {
+        paths::is_within(path, &rule.path)
+    }
+}
+
+/// Whether `access` on a path includes something `protection` forbids.
+fn conflicts(protection: Protection, access: Access) -> bool {
+    match protection {
+        Protection::Hidden => !access.is_empty(),
+        Protection::ReadOnly => access.allows(Op::Write),
+    }
+}
+
+fn sensitive_paths(
+    grants: &[Rule],
+    unprotect: &[PathBuf],
+    machine: &Machine,
+) -> Result<Vec<SensitivePath>> {
+    let mut found: Vec<SensitivePath> = Vec::new();
+    let mut used = vec![false; unprotect.len()];
+    for entry in sensitive::TABLE {
+        let full = match entry.root {
+            Root::Home => machine.home.join(entry.path),
+            Root::System => PathBuf::from(entry.path),
+        };
+        if std::fs::symlink_metadata(&full).is_err() {
+            continue;
+        }
+        let Ok(path) = paths::canonical(&full) else {
+            continue; // a dangling symlink leads to nothing readable
+        };
+        if found.iter().any(|s| s.path == path) {
+            continue;
+        }
+        let touching: Vec<&Rule> = grants
+            .iter()
+            .filter(|g| reaches(g, &path) || paths::is_within(&g.path, &path))
+            .collect();
+        let access = touching
+            .iter()
+            .fold(Access::NONE, |acc, g| acc.union(g.access));
+        let lifted: Vec<usize> = (0..unprotect.len())
+            .filter(|&i| paths::is_within(&path, &unprotect[i]))
+            .collect();
+        for &i in &lifted {
+            used[i] = true;
+        }
+        let state = if !conflicts(entry.protection, access) {
+            SensitiveState::NotGranted
+        } else if !lifted.is_empty() {
+            SensitiveState::Unprotected
+        } else if let Some(inner) = touching.iter().find(|g| paths::is_within(&g.path, &path)) {
+            return Err(Error::refused(format!(
+                "{} is protected (group {}): add --unprotect {} to grant it anyway",
+                grant_label(inner),
+                entry.group,
+                quote(&path)
+            )));
+        } else {
+            SensitiveState::Masked
+        };
+        found.push(SensitivePath {
+            path,
+            group: entry.group.to_string(),
+            protection: entry.protection,
+            dir: full.is_dir(),
+            state,
+        });
+    }
+    if let Some(i) = used.iter().position(|u| !u) {
+        return Err(Error::refused(format!(
+            "--unprotect {}: not a protected path on this machine",
+            quote(&unprotect[i])
+        )));
+    }
+    Ok(found)
+}
+
+fn grant_label(rule: &Rule) -> String {
+    match &rule.source {
+        Source::Grant { flag, given } => format!("{} {}", flag.flag(), quote(given)),
+        _ => quote(&rule.path),
+    }
+}
+
+fn covering_grant(rules: &[Rule], path: &Path) -> String {
+    rules
+        .iter()
+        .find(|r| matches!(r.source, Source::Grant { .. }) && reaches(r, path))
+        .map(grant_label)
+        .unwrap_or_else(|| quote(path))
+}
+
+fn add_baseline(rules: &mut Vec<Rule>, sensitive: &[SensitivePath], machine: &Machine) {
+    let mut add = |path: &Path, access: Access, what: &str| {
+        if std::fs::symlink_metadata(path).is_err() {
+            return;
+        }
+        let Ok(path) = paths::canonical(path) else {
+            return;
+        };
+        let file = !path.is_dir();
+        let except: Vec<PathBuf> = sensitive
+            .iter()
+            .filter(|s| paths::is_within(&s.path, &path) && conflicts(s.protection, access))
+            .map(|s| s.path.clone())
+            .collect();
+        if except.contains(&path) {
+            return; // the entry is itself sensitive
+        }
+        let redundant = rules.iter().any(|r| {
+            matches!(r.source, Source::Baseline { .. })
+                && r.except.is_empty()
+                && reaches(r, &path)
+                && access.minus(r.access).is_empty()
+        });
+        if redundant {
+            return;
+        }
+        rules.push(Rule {
+            path,
+            access,
+            file,
+            source: Source::Baseline { what: what.into() },
+            except,
+        });
+    };
+    for entry in baseline::TABLE {
+        let path = match entry.place {
+            Place::System(p) => PathBuf::from(p),
+            Place::Home(p) => machine.home.join(p),
+        };
+        add(&path, entry.access, entry.what);
+    }
+    if let Some(path_env) = &machine.path_env {
+        for dir in std::env::split_paths(path_env).filter(|d| d.is_absolute()) {
+            add(&dir, Access::READ_EXEC, baseline::PATH_DIRS);
+        }
+    }
+    if let Some(exe) = &machine.nono_exe {
+        add(exe, Access::READ_EXEC, baseline::NONO_ITSELF);
+    }
+}
+
+/// The Landlock ABI the plan needs, and the protections this kernel cannot give.
+fn kernel_gaps(policy: &Policy, machine: &Machine, network_namespace: bool) -> (u8, Vec<Dropped>) {
+    let mut needs: Vec<(u8, &str)> = vec![
+        (3, "truncation of files outside write grants"),
+        (6, "signals to processes outside the sandbox"),
+    ];
+    if !network_namespace {
+        needs.push((
+            6,
+            "connections to abstract Unix sockets outside the sandbox",
+        ));
+    }
+    let mut dropped = Vec::new();
+    if policy.net_block && !network_namespace {
+        needs.push((4, "blocking TCP connections and listening (--net-block)"));
+        dropped.push(Dropped {
+            protection: "blocking UDP and other non-TCP protocols (--net-block)".into(),
+            needs: "a network namespace (user namespaces are unavailable)".into(),
+        });
+    }
+    let needed = needs.iter().map(|n| n.0).max().unwrap_or(1);
+    for (abi, protection) in needs {
+        if abi > machine.landlock_abi {
+            dropped.push(Dropped {
+                protection: protection.into(),
+                needs: format!("Landlock ABI {abi}"),
+            });
+        }
+    }
+    (needed, dropped)
+}
