@@ -53,10 +53,12 @@ pub fn drop_capabilities(privileged: bool) -> Result<()> {
         return Ok(());
     }
     for cap in 0..64 {
-        match prctl(libc::PR_CAPBSET_DROP, cap, 0) {
-            Ok(()) => {}
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => break, // past the last capability
-            Err(e) => return Err(fail(e)),
+        // SAFETY: PR_CAPBSET_READ takes one integer and returns 1, 0, or -1 with EINVAL past
+        // the last capability.
+        match unsafe { libc::prctl(libc::PR_CAPBSET_READ, cap as libc::c_ulong, 0, 0, 0) } {
+            0 => continue, // already gone, e.g. in a nested sandbox
+            1 => prctl(libc::PR_CAPBSET_DROP, cap, 0).map_err(fail)?,
+            _ => break,
         }
     }
     clear_inheritable().map_err(fail)

@@ -1,0 +1,370 @@
+//! Exit codes, refusals and bad input: nono's own failures are one line on stderr, exit 125,
+//! and nothing runs.
+
+mod common;
+use common::*;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::ExitStatusExt;
+
+#[test]
+fn exit_status_is_the_commands_own() {
+    let f = Fixture::new();
+    for (script, code) in [("exit 0", 0), ("exit 1", 1), ("exit 42", 42)] {
+        let out = f.run_sh(&["--allow", "."], script);
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn signal_death_passes_through() {
+    let f = Fixture::new();
+    let out = f.run_sh(&["--allow", "."], "kill -TERM $$");
+    assert_eq!(out.status.signal(), Some(libc::SIGTERM), "{:?}", out.status);
+}
+
+#[test]
+fn missing_command_is_127_and_non_executable_is_126() {
+    let f = Fixture::new();
+    let out = f
+        .nono(["run", "--allow", ".", "--", "no-such-command-xyz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(127));
+    assert_eq!(
+        stderr(&out),
+        "nono: command not found: no-such-command-xyz\n"
+    );
+
+    let out = f
+        .nono(["run", "--allow", ".", "--", "./file.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(126));
+    assert_eq!(
+        stderr(&out),
+        "nono: cannot execute ./file.txt: permission denied\n"
+    );
+}
+
+#[test]
+fn missing_grant_is_named_and_nothing_runs() {
+    let f = Fixture::new();
+    let marker = f.project.join("ran");
+    let script = format!("touch '{}'", marker.display());
+    let out = f.run_sh(&["--allow", ".", "--read", "/no/such dir"], &script);
+    assert_eq!(out.status.code(), Some(125));
+    assert_eq!(
+        stderr(&out),
+        "nono: --read /no/such dir: no such file or directory\n"
+    );
+    assert!(!marker.exists(), "the command must not run");
+}
+
+#[test]
+fn file_and_directory_flags_are_checked() {
+    let f = Fixture::new();
+    let out = f.run_sh(&["--allow", "file.txt"], "true");
+    assert_eq!(out.status.code(), Some(125));
+    assert!(stderr(&out).contains("--allow file.txt: is not a directory (use --allow-file)"));
+    let out = f.run_sh(&["--read-file", "."], "true");
+    assert!(stderr(&out).contains("--read-file .: is a directory (use --read)"));
+}
+
+#[test]
+fn missing_command_prints_usage() {
+    let f = Fixture::new();
+    let out = f.nono(["run", "--allow", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(125));
+    assert!(stderr(&out).contains("Usage: nono run"), "{}", stderr(&out));
+}
+
+#[test]
+fn conflicting_flags_are_named() {
+    let f = Fixture::new();
+    let out = f.nono(["run", "--json", "--", "true"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(125));
+    assert!(stderr(&out).contains("--dry-run"), "{}", stderr(&out));
+    let out = f
+        .nono(["why", "--self", "--allow", ".", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(125));
+    assert!(stderr(&out).contains("--self"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_unprotect_is_refused() {
+    let f = Fixture::new();
+    let out = f.run_sh(&["--allow", ".", "--unprotect", "."], "true");
+    assert_eq!(out.status.code(), Some(125));
+    assert!(
+        stderr(&out).contains("not a protected path"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn grant_inside_a_secret_needs_unprotect() {
+    let f = Fixture::new();
+    let out = f.run_sh(&["--read", "~/.aws"], "cat ~/.aws/credentials");
+    assert_eq!(out.status.code(), Some(125));
+    assert!(stderr(&out).contains("--unprotect"), "{}", stderr(&out));
+    let out = f.run_sh(
+        &["--read", "~/.aws", "--unprotect", "~/.aws"],
+        "cat ~/.aws/credentials",
+    );
+    assert_eq!(
+        stdout(&out),
+        "aws_secret_access_key=fake",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unprotect_under_a_broad_grant_exposes_only_that_path() {
+    let f = Fixture::new();
+    let home = f.home.to_string_lossy().into_owned();
+    let out = f.run_sh(
+        &["--allow", &home, "--unprotect", "~/.aws"],
+        "cat ~/.aws/credentials; echo; cat ~/.ssh/id_ed25519",
+    );
+    assert!(
+        stdout(&out).starts_with("aws_secret_access_key=fake"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("PRIVATE KEY"));
+    let plan = f
+        .nono([
+            "run",
+            "--allow",
+            &home,
+            "--unprotect",
+            "~/.aws",
+            "--dry-run",
+            "--",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&plan).contains("UNPROTECTED by --unprotect"),
+        "{}",
+        stdout(&plan)
+    );
+}
+
+#[test]
+fn old_landlock_is_refused_with_kernel_and_abi_named() {
+    let f = Fixture::new();
+    let marker = f.project.join("ran");
+    let out = f.run_sh(
+        &["--allow", ".", "--simulate-abi", "5"],
+        &format!("touch '{}'", marker.display()),
+    );
+    assert_eq!(out.status.code(), Some(125));
+    let err = stderr(&out);
+    assert!(err.starts_with("nono: this kernel (Linux "), "{err}");
+    assert!(
+        err.contains("Landlock ABI 5") && err.contains("needs Landlock ABI 6"),
+        "{err}"
+    );
+    assert!(
+        err.contains("signals to processes outside the sandbox"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-degraded"));
+    assert_eq!(err.lines().count(), 1);
+    assert!(!marker.exists());
+}
+
+#[test]
+fn no_landlock_is_refused_even_with_allow_degraded() {
+    let f = Fixture::new();
+    let out = f.run_sh(
+        &["--allow", ".", "--simulate-abi", "0", "--allow-degraded"],
+        "true",
+    );
+    assert_eq!(out.status.code(), Some(125));
+    assert!(
+        stderr(&out).contains("Landlock is not available"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn allow_degraded_runs_and_prints_every_dropped_protection() {
+    let f = Fixture::new();
+    let out = f.run_sh(
+        &["--allow", ".", "--simulate-abi", "2", "--allow-degraded"],
+        "echo ran; cat ../.ssh/id_ed25519",
+    );
+    assert_eq!(stdout(&out), "ran\n");
+    let err = stderr(&out);
+    assert!(
+        err.contains("WARNING: running with reduced protection"),
+        "{err}"
+    );
+    assert!(
+        err.contains("truncation of files outside write grants (needs Landlock ABI 3)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("signals to processes outside the sandbox (needs Landlock ABI 6)"),
+        "{err}"
+    );
+    // The warning comes before the program's own output, and the filesystem rules still hold.
+    assert!(err.contains("Permission denied"), "{err}");
+}
+
+#[test]
+fn masks_without_user_namespaces_are_refused_naming_grant_and_secret() {
+    let f = Fixture::new();
+    let home = f.home.to_string_lossy().into_owned();
+    let out = f.run_sh(&["--allow", &home, "--simulate-no-userns"], "true");
+    assert_eq!(out.status.code(), Some(125));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("--allow {home} would expose")),
+        "{err}"
+    );
+    assert!(err.contains(".ssh"), "{err}");
+    // --allow-degraded never exposes a secret.
+    let out = f.run_sh(
+        &["--allow", &home, "--simulate-no-userns", "--allow-degraded"],
+        "true",
+    );
+    assert_eq!(out.status.code(), Some(125));
+}
+
+#[test]
+fn net_block_without_namespaces_is_refused_naming_udp() {
+    let f = Fixture::new();
+    let out = f.run_sh(
+        &["--allow", ".", "--net-block", "--simulate-no-userns"],
+        "true",
+    );
+    assert_eq!(out.status.code(), Some(125));
+    assert!(stderr(&out).contains("UDP"), "{}", stderr(&out));
+}
+
+#[test]
+fn odd_path_names_work() {
+    let f = Fixture::new();
+    let names: Vec<std::ffi::OsString> = vec![
+        "with space".into(),
+        "new\nline".into(),
+        std::ffi::OsStr::from_bytes(b"raw-\xff-byte").to_os_string(),
+        "quote'\"$(x)".into(),
+    ];
+    for name in names {
+        let dir = f.outside.join(&name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = f
+            .nono([
+                "run".as_ref(),
+                "--allow".as_ref(),
+                dir.as_os_str(),
+                "--".as_ref(),
+                "/bin/sh".as_ref(),
+                "-c".as_ref(),
+                "echo ok > \"$1/f\"".as_ref(),
+                "sh".as_ref(),
+                dir.as_os_str(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{:?}: {}", name, stderr(&out));
+        assert_eq!(std::fs::read_to_string(dir.join("f")).unwrap(), "ok\n");
+        let json = f
+            .nono([
+                "run".as_ref(),
+                "--allow".as_ref(),
+                dir.as_os_str(),
+                "--dry-run".as_ref(),
+                "--json".as_ref(),
+                "--".as_ref(),
+                "true".as_ref(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+        let missing = f.outside.join(&name).join("missing");
+        let out = f
+            .nono([
+                "run".as_ref(),
+                "--read".as_ref(),
+                missing.as_os_str(),
+                "--".as_ref(),
+                "true".as_ref(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(125));
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "one line even for {:?}",
+            name
+        );
+    }
+}
+
+#[test]
+fn dry_run_runs_nothing_and_exits_zero() {
+    let f = Fixture::new();
+    let marker = f.project.join("ran");
+    let out = f.run_sh(
+        &["--allow", ".", "--dry-run"],
+        &format!("touch '{}'", marker.display()),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!marker.exists());
+    let text = stdout(&out);
+    for expected in [
+        "grants:",
+        "baseline",
+        "sensitive paths",
+        "network: allowed",
+        "Landlock ABI",
+        "TMPDIR=",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn dry_run_json_is_the_plan() {
+    let f = Fixture::new();
+    let home = f.home.to_string_lossy().into_owned();
+    let out = f
+        .nono([
+            "run",
+            "--allow",
+            &home,
+            "--net-block",
+            "--dry-run",
+            "--json",
+            "--",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plan = &doc["plan"];
+    assert_eq!(plan["network"]["blocked"], true);
+    assert_eq!(plan["layers"]["network_namespace"], true);
+    assert_eq!(plan["layers"]["mount_namespace"], true);
+    let masked: Vec<&str> = plan["sensitive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["state"] == "masked")
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert!(masked.iter().any(|p| p.ends_with("/.ssh")), "{masked:?}");
+    assert!(masked.iter().any(|p| p.ends_with("/.bashrc")), "{masked:?}");
+}

@@ -1,0 +1,138 @@
+//! Shared fixture for the integration tests: a throw-away HOME with fake secrets, a project
+//! directory, an outside directory, and a private TMPDIR, plus a runner for `nono`.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The nono binary under test (`NONO_BIN` overrides it, for runs as another user).
+pub fn nono_bin() -> PathBuf {
+    std::env::var_os("NONO_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_nono")))
+}
+
+/// Whether the tests run as root.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+pub struct Fixture {
+    pub root: PathBuf,
+    pub home: PathBuf,
+    pub project: PathBuf,
+    pub outside: PathBuf,
+    pub tmp: PathBuf,
+}
+
+pub const SECRET: &str = "-----BEGIN OPENSSH PRIVATE KEY----- fake";
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let root = std::env::temp_dir().join(format!("nono-test-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let home = root.join("home");
+        let project = home.join("project");
+        let outside = root.join("outside");
+        let tmp = root.join("tmp");
+        for dir in [
+            &home,
+            &project,
+            &outside,
+            &tmp,
+            &home.join(".ssh"),
+            &home.join(".aws"),
+        ] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::write(home.join(".ssh/id_ed25519"), SECRET).unwrap();
+        std::fs::write(home.join(".aws/credentials"), "aws_secret_access_key=fake").unwrap();
+        std::fs::write(home.join(".netrc"), "machine x password fake").unwrap();
+        std::fs::write(home.join(".bashrc"), "# rc\n").unwrap();
+        std::fs::write(project.join("file.txt"), "project data").unwrap();
+        std::fs::write(outside.join("file.txt"), "outside data").unwrap();
+        Fixture {
+            root,
+            home,
+            project,
+            outside,
+            tmp,
+        }
+    }
+
+    /// A `nono` command with this fixture's HOME and TMPDIR, run from the project directory.
+    pub fn nono<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new(nono_bin());
+        cmd.args(args)
+            .current_dir(&self.project)
+            .env("HOME", &self.home)
+            .env("TMPDIR", &self.tmp)
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `sh -c script` unsandboxed with the same environment: the positive control.
+    pub fn bare_sh(&self, script: &str) -> Output {
+        Command::new("/bin/sh")
+            .args(["-c", script])
+            .current_dir(&self.project)
+            .env("HOME", &self.home)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// Runs `nono run FLAGS -- sh -c script`.
+    pub fn run_sh(&self, flags: &[&str], script: &str) -> Output {
+        let mut args: Vec<&str> = vec!["run"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&["--", "/bin/sh", "-c", script]);
+        self.nono(args).output().unwrap()
+    }
+
+    pub fn path(&self, rel: &str) -> String {
+        self.root.join(rel).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        // Mode-000 leftovers do not stop root; as another user, make them removable first.
+        let _ = Command::new("chmod")
+            .args(["-R", "u+rwx"])
+            .arg(&self.root)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts that nono itself did not fail (125) and returns the child's status code.
+pub fn child_code(out: &Output) -> i32 {
+    let code = out.status.code().unwrap_or(-1);
+    assert_ne!(code, 125, "nono refused: {}", stderr(out));
+    code
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}

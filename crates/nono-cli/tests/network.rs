@@ -1,0 +1,122 @@
+//! `--net-block` against listeners the test itself opens on loopback: the listener must
+//! receive nothing, while the same client without the flag gets through (positive control).
+
+mod common;
+use common::*;
+use std::io::Read;
+use std::net::{TcpListener, UdpSocket};
+use std::time::Duration;
+
+const CLIENT: &str = r#"
+import socket, sys
+port = int(sys.argv[1])
+try:
+    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+    s.sendall(b"tcp-hello")
+    s.close()
+    print("tcp sent")
+except OSError as e:
+    print("tcp failed:", e.errno)
+try:
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.sendto(b"udp-hello", ("127.0.0.1", port))
+    print("udp sent")
+except OSError as e:
+    print("udp failed:", e.errno)
+"#;
+
+struct Listeners {
+    tcp: TcpListener,
+    udp: UdpSocket,
+    port: u16,
+}
+
+fn listeners() -> Listeners {
+    // One port number for both protocols, so the client needs a single argument.
+    loop {
+        let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = tcp.local_addr().unwrap().port();
+        if let Ok(udp) = UdpSocket::bind(("127.0.0.1", port)) {
+            tcp.set_nonblocking(true).unwrap();
+            udp.set_read_timeout(Some(Duration::from_millis(300)))
+                .unwrap();
+            return Listeners { tcp, udp, port };
+        }
+    }
+}
+
+impl Listeners {
+    /// What arrived: (tcp payload, udp payload).
+    fn received(&self) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+        std::thread::sleep(Duration::from_millis(100));
+        let tcp = self.tcp.accept().ok().map(|(mut s, _)| {
+            s.set_nonblocking(false).unwrap();
+            s.set_read_timeout(Some(Duration::from_millis(300)))
+                .unwrap();
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            buf
+        });
+        let mut buf = [0u8; 64];
+        let udp = self.udp.recv(&mut buf).ok().map(|n| buf[..n].to_vec());
+        (tcp, udp)
+    }
+}
+
+fn client(f: &Fixture, flags: &[&str], port: u16) -> String {
+    let mut args = vec!["run"];
+    args.extend_from_slice(flags);
+    let port = port.to_string();
+    args.extend_from_slice(&["--", "/usr/bin/python3", "-c", CLIENT, &port]);
+    let out = f.nono(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn without_net_block_loopback_traffic_arrives() {
+    let f = Fixture::new();
+    let l = listeners();
+    let out = client(&f, &["--allow", "."], l.port);
+    assert_eq!(out, "tcp sent\nudp sent\n");
+    let (tcp, udp) = l.received();
+    assert_eq!(tcp.as_deref(), Some(&b"tcp-hello"[..]));
+    assert_eq!(udp.as_deref(), Some(&b"udp-hello"[..]));
+}
+
+#[test]
+fn net_block_stops_tcp_and_udp_to_the_host() {
+    let f = Fixture::new();
+    let l = listeners();
+    let out = client(&f, &["--allow", ".", "--net-block"], l.port);
+    // TCP is refused by the empty namespace; UDP "succeeds" locally but goes nowhere.
+    assert!(out.starts_with("tcp failed: 111\n"), "{out}");
+    let (tcp, udp) = l.received();
+    assert_eq!(tcp, None, "the host listener must receive no connection");
+    assert_eq!(udp, None, "the host listener must receive no datagram");
+}
+
+#[test]
+fn net_block_keeps_a_private_loopback_for_local_servers() {
+    let f = Fixture::new();
+    let script = r#"
+import socket
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen()
+c = socket.create_connection(srv.getsockname(), timeout=2)
+conn, _ = srv.accept(); c.sendall(b"ping"); print(conn.recv(4).decode())
+"#;
+    let out = f
+        .nono([
+            "run",
+            "--allow",
+            ".",
+            "--net-block",
+            "--",
+            "/usr/bin/python3",
+            "-c",
+            script,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "ping\n", "{}", stderr(&out));
+}
