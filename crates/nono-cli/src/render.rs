@@ -1,7 +1,7 @@
 //! How plans and verdicts look on a terminal and as JSON. No decisions are made here.
 
 use nono::explain::describe;
-use nono::plan::{EnvChange, Rule, SensitiveState, Source};
+use nono::plan::{EnvChange, Rule, SensitiveState, SocketPolicy, Source};
 use nono::sensitive::Protection;
 use nono::{display_path, Plan, Verdict};
 use serde_json::json;
@@ -161,10 +161,14 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
 }
 
 fn network_text(plan: &Plan) -> &'static str {
-    match (plan.network.blocked, plan.layers.network_namespace) {
-        (false, _) => "allowed",
-        (true, true) => "blocked (private network namespace: only its own loopback)",
-        (true, false) => "blocked for TCP only (Landlock); see dropped protections",
+    match plan.network.sockets {
+        SocketPolicy::Any => "allowed",
+        SocketPolicy::Local => {
+            "blocked: a private network namespace with only its own loopback; seccomp allows only Unix, IP and routing-netlink sockets"
+        }
+        SocketPolicy::UnixOnly => {
+            "blocked: no network namespace available, so seccomp allows Unix sockets only (local TCP/UDP servers will not work)"
+        }
     }
 }
 
@@ -186,7 +190,28 @@ fn layer_lines(plan: &Plan) -> Vec<String> {
         ),
         format!("network namespace: {}", yes_no(l.network_namespace)),
         "no_new_privs, capabilities dropped, descriptors above 2 closed, core dumps off".into(),
+        if l.seccomp {
+            seccomp_line()
+        } else {
+            "seccomp: unavailable".into()
+        },
     ]
+}
+
+#[cfg(target_os = "linux")]
+fn seccomp_line() -> String {
+    let calls: Vec<&str> = nono::linux::denied_syscalls().collect();
+    let ioctls: Vec<&str> = nono::linux::denied_ioctls().collect();
+    format!(
+        "seccomp: foreign-architecture and x32 calls fail; denied: {}; ioctl {}; clone with namespace flags; personality changes",
+        calls.join(" "),
+        ioctls.join(" ")
+    )
+}
+
+#[cfg(not(target_os = "linux"))]
+fn seccomp_line() -> String {
+    "seccomp: Linux only".into()
 }
 
 /// The loud notice printed before a degraded run starts.

@@ -241,17 +241,6 @@ fn masks_without_user_namespaces_are_refused_naming_grant_and_secret() {
 }
 
 #[test]
-fn net_block_without_namespaces_is_refused_naming_udp() {
-    let f = Fixture::new();
-    let out = f.run_sh(
-        &["--allow", ".", "--net-block", "--simulate-no-userns"],
-        "true",
-    );
-    assert_eq!(out.status.code(), Some(125));
-    assert!(stderr(&out).contains("UDP"), "{}", stderr(&out));
-}
-
-#[test]
 fn odd_path_names_work() {
     let f = Fixture::new();
     let names: Vec<std::ffi::OsString> = vec![

@@ -120,3 +120,22 @@ conn, _ = srv.accept(); c.sendall(b"ping"); print(conn.recv(4).decode())
         .unwrap();
     assert_eq!(stdout(&out), "ping\n", "{}", stderr(&out));
 }
+
+#[test]
+fn net_block_without_namespaces_falls_back_to_unix_sockets_only() {
+    let f = Fixture::new();
+    let l = listeners();
+    let out = client(
+        &f,
+        &["--allow", ".", "--net-block", "--simulate-no-userns"],
+        l.port,
+    );
+    // EAFNOSUPPORT (97): seccomp refuses to create any IP socket at all.
+    assert_eq!(out, "tcp failed: 97\nudp failed: 97\n");
+    let (tcp, udp) = l.received();
+    assert_eq!(
+        (tcp, udp),
+        (None, None),
+        "the host listener must receive nothing"
+    );
+}

@@ -20,8 +20,11 @@ pub struct Machine {
     pub kernel: String,
     /// Highest Landlock ABI the kernel offers; 0 when Landlock is unavailable.
     pub landlock_abi: u8,
-    /// Whether nono may use user namespaces (false to plan as if they were unavailable).
+    /// Whether nono may use user namespaces (false to plan as if they were unavailable, and
+    /// inside a nono sandbox, whose filter forbids new namespaces).
     pub user_namespaces: bool,
+    /// Whether the kernel supports seccomp filters.
+    pub seccomp: bool,
     /// `$PATH`, whose directories join the baseline.
     pub path_env: Option<OsString>,
     /// Where nono keeps per-user state: the temporary directory base (`$TMPDIR` or `/tmp`).
@@ -49,7 +52,8 @@ impl Machine {
             gid,
             kernel: kernel_release(),
             landlock_abi: landlock_abi(),
-            user_namespaces: true,
+            user_namespaces: std::env::var_os("NONO_SANDBOX").is_none(),
+            seccomp: seccomp_available(),
             path_env: std::env::var_os("PATH"),
             tmp_base,
             nono_exe: std::env::current_exe().ok(),
@@ -93,6 +97,17 @@ fn kernel_release() -> String {
         std::ffi::CStr::from_ptr(name.release.as_ptr())
             .to_string_lossy()
             .into_owned()
+    }
+}
+
+fn seccomp_available() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        crate::linux::seccomp_available()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
     }
 }
 

@@ -192,6 +192,21 @@ pub enum SensitiveState {
 pub struct Network {
     /// Whether the program may reach the network.
     pub blocked: bool,
+    /// Which socket families the program may create.
+    pub sockets: SocketPolicy,
+}
+
+/// Socket families a program may create, enforced by seccomp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SocketPolicy {
+    /// Any family: the network is not blocked.
+    Any,
+    /// Unix, IPv4, IPv6 and routing netlink, inside a private network namespace whose only
+    /// interface is its own loopback: local servers work, nothing leaves.
+    Local,
+    /// Unix sockets only: the fallback when no network namespace can be made.
+    UnixOnly,
 }
 
 /// One environment change.
@@ -226,6 +241,9 @@ pub struct Layers {
     pub mount_namespace: bool,
     /// Private network namespace (for `--net-block`).
     pub network_namespace: bool,
+    /// The seccomp filter (kernel attack surface, terminal injection, foreign syscalls,
+    /// socket families).
+    pub seccomp: bool,
     /// Protections this kernel cannot give, accepted with `--allow-degraded`.
     pub dropped: Vec<Dropped>,
 }

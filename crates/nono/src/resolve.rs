@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::machine::Machine;
 use crate::paths::{self, quote};
 use crate::plan::{
-    Dropped, EnvChange, Layers, Network, Plan, Rule, SensitivePath, SensitiveState, Source,
-    FORMAT_VERSION,
+    Dropped, EnvChange, Layers, Network, Plan, Rule, SensitivePath, SensitiveState, SocketPolicy,
+    Source, FORMAT_VERSION,
 };
 use crate::policy::Policy;
 use crate::sensitive::{self, Protection, Root};
@@ -77,6 +77,11 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         sensitive,
         network: Network {
             blocked: policy.net_block,
+            sockets: match (policy.net_block, network_namespace) {
+                (false, _) => SocketPolicy::Any,
+                (true, true) => SocketPolicy::Local,
+                (true, false) => SocketPolicy::UnixOnly,
+            },
         },
         env: Vec::new(),
         tmpdir,
@@ -87,6 +92,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
             landlock_abi_needed,
             mount_namespace,
             network_namespace,
+            seccomp: machine.seccomp,
             dropped,
         },
     };
@@ -334,27 +340,35 @@ fn kernel_gaps(policy: &Policy, machine: &Machine, network_namespace: bool) -> (
         (6, "signals to processes outside the sandbox"),
     ];
     if !network_namespace {
+        // Abstract sockets belong to a network namespace; without a private one, only
+        // Landlock's scope keeps the host's out of reach.
         needs.push((
             6,
             "connections to abstract Unix sockets outside the sandbox",
         ));
     }
-    let mut dropped = Vec::new();
-    if policy.net_block && !network_namespace {
-        needs.push((4, "blocking TCP connections and listening (--net-block)"));
-        dropped.push(Dropped {
-            protection: "blocking UDP and other non-TCP protocols (--net-block)".into(),
-            needs: "a network namespace (user namespaces are unavailable)".into(),
-        });
-    }
     let needed = needs.iter().map(|n| n.0).max().unwrap_or(1);
-    for (abi, protection) in needs {
-        if abi > machine.landlock_abi {
-            dropped.push(Dropped {
-                protection: protection.into(),
-                needs: format!("Landlock ABI {abi}"),
-            });
+    let mut dropped: Vec<Dropped> = needs
+        .into_iter()
+        .filter(|(abi, _)| *abi > machine.landlock_abi)
+        .map(|(abi, protection)| Dropped {
+            protection: protection.into(),
+            needs: format!("Landlock ABI {abi}"),
+        })
+        .collect();
+    if !machine.seccomp {
+        let mut lost = vec![
+            "terminal injection (TIOCSTI, TIOCLINUX)",
+            "kernel attack surface (io_uring, bpf, keyrings, ptrace, mounts, modules)",
+            "system calls of foreign architectures",
+        ];
+        if policy.net_block && !network_namespace {
+            lost.push("blocking network sockets (--net-block)");
         }
+        dropped.extend(lost.into_iter().map(|protection| Dropped {
+            protection: protection.into(),
+            needs: "seccomp filters (CONFIG_SECCOMP_FILTER)".into(),
+        }));
     }
     (needed, dropped)
 }

@@ -55,7 +55,8 @@ fn random_path(rng: &mut Rng) -> PathBuf {
     ];
     let mut bytes = Vec::new();
     for _ in 0..=rng.below(4) {
-        bytes.extend_from_slice(*rng.pick(PIECES));
+        let piece: &[u8] = rng.pick::<&[u8]>(PIECES);
+        bytes.extend_from_slice(piece);
         if rng.below(2) == 0 {
             bytes.push(b'/');
         }

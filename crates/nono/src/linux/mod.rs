@@ -1,5 +1,6 @@
 //! The Linux backend: applies a plan to the current process, layer by layer, in the order the
-//! kernel requires (namespaces and mounts, process hygiene, `no_new_privs`, Landlock).
+//! kernel requires (namespaces and mounts, process hygiene, `no_new_privs`, Landlock,
+//! seccomp).
 //!
 //! The caller must be single-threaded: Landlock and the namespaces bind only the calling
 //! thread, and the program is exec'd from it.
@@ -7,6 +8,7 @@
 mod landlock;
 mod namespace;
 mod process;
+mod seccomp;
 mod sys;
 
 use crate::error::Result;
@@ -25,5 +27,24 @@ pub fn apply(plan: &Plan) -> Result<()> {
     process::no_core_dumps()?;
     process::drop_capabilities(euid == 0 || plan.needs_namespaces())?;
     process::no_new_privs()?;
-    landlock::restrict(plan)
+    landlock::restrict(plan)?;
+    if plan.layers.seccomp {
+        seccomp::install(plan.network.sockets)?;
+    }
+    Ok(())
+}
+
+/// Whether the kernel supports seccomp filters.
+pub fn seccomp_available() -> bool {
+    seccomp::available()
+}
+
+/// Names of the system calls the seccomp layer denies, for `--dry-run`.
+pub fn denied_syscalls() -> impl Iterator<Item = &'static str> {
+    seccomp::DENIED.iter().map(|d| d.name)
+}
+
+/// Names of the ioctl requests the seccomp layer denies, for `--dry-run`.
+pub fn denied_ioctls() -> impl Iterator<Item = &'static str> {
+    seccomp::DENIED_IOCTLS.iter().map(|d| d.0)
 }
