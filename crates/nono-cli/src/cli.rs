@@ -67,6 +67,15 @@ pub struct SandboxArgs {
     /// Block all network access (a private network namespace with its own loopback).
     #[arg(long)]
     pub net_block: bool,
+    /// Keep environment variable NAME although it looks secret or injects code.
+    #[arg(long, value_name = "NAME")]
+    pub env_allow: Vec<String>,
+    /// Set environment variable NAME to VALUE in the sandbox.
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = parse_env)]
+    pub env_set: Vec<(String, String)>,
+    /// Pass open descriptor N (above 2) to the command; all others are closed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(3..))]
+    pub keep_fd: Vec<i32>,
     /// Run even if this kernel cannot give every protection; each one dropped is printed.
     #[arg(long)]
     pub allow_degraded: bool,
@@ -116,4 +125,11 @@ pub struct WhyArgs {
     pub json: bool,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
+}
+
+fn parse_env(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got {text:?}")),
+    }
 }

@@ -21,6 +21,9 @@ pub fn policy(args: &SandboxArgs) -> Policy {
         unprotect: args.unprotect.clone(),
         net_block: args.net_block,
         allow_degraded: args.allow_degraded,
+        env_allow: args.env_allow.clone(),
+        env_set: args.env_set.clone(),
+        keep_fds: args.keep_fd.clone(),
     }
 }
 

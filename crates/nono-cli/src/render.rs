@@ -134,7 +134,7 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
     for change in &plan.env {
         let _ = match change {
             EnvChange::Set { name, value } => writeln!(out, "  set    {name}={value}"),
-            EnvChange::Remove { name } => writeln!(out, "  remove {name}"),
+            EnvChange::Remove { name, group } => writeln!(out, "  remove {name} ({group})"),
         };
     }
     let private = if plan.layers.mount_namespace {

@@ -64,14 +64,17 @@ pub fn find_program(program: &OsStr, path_env: Option<&OsStr>) -> Result<PathBuf
 
 /// The environment the program gets: ours, with the plan's changes.
 pub fn environment(plan: &Plan) -> Vec<(OsString, OsString)> {
-    let mut env: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+    // A name that is not UTF-8 could hide a secret from the table's patterns: drop it.
+    let mut env: Vec<(OsString, OsString)> = std::env::vars_os()
+        .filter(|(k, _)| k.to_str().is_some())
+        .collect();
     for change in &plan.env {
         match change {
             EnvChange::Set { name, value } => {
                 env.retain(|(k, _)| k != name.as_str());
                 env.push((name.into(), value.into()));
             }
-            EnvChange::Remove { name } => env.retain(|(k, _)| k != name.as_str()),
+            EnvChange::Remove { name, .. } => env.retain(|(k, _)| k != name.as_str()),
         }
     }
     env

@@ -28,6 +28,7 @@ mod policy;
 mod resolve;
 
 pub mod baseline;
+pub mod env;
 pub mod exec;
 pub mod explain;
 pub mod machine;

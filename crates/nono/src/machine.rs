@@ -25,6 +25,9 @@ pub struct Machine {
     pub user_namespaces: bool,
     /// Whether the kernel supports seccomp filters.
     pub seccomp: bool,
+    /// Names of the variables in nono's environment (those that are valid UTF-8; the others
+    /// never reach the program).
+    pub env_names: Vec<String>,
     /// `$PATH`, whose directories join the baseline.
     pub path_env: Option<OsString>,
     /// Where nono keeps per-user state: the temporary directory base (`$TMPDIR` or `/tmp`).
@@ -54,6 +57,9 @@ impl Machine {
             landlock_abi: landlock_abi(),
             user_namespaces: std::env::var_os("NONO_SANDBOX").is_none(),
             seccomp: seccomp_available(),
+            env_names: std::env::vars_os()
+                .filter_map(|(k, _)| k.into_string().ok())
+                .collect(),
             path_env: std::env::var_os("PATH"),
             tmp_base,
             nono_exe: std::env::current_exe().ok(),

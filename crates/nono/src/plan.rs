@@ -31,6 +31,9 @@ pub struct Plan {
     /// The temporary directory given to the program as `TMPDIR`.
     #[serde(with = "crate::pathser")]
     pub tmpdir: PathBuf,
+    /// Descriptors above 2 passed to the program; every other one is closed.
+    #[serde(default)]
+    pub keep_fds: Vec<i32>,
     /// The capability file: this plan as JSON, readable from inside the sandbox.
     #[serde(with = "crate::pathser")]
     pub cap_file: PathBuf,
@@ -224,6 +227,8 @@ pub enum EnvChange {
     Remove {
         /// Variable name.
         name: String,
+        /// The environment table's group that matched it.
+        group: String,
     },
 }
 

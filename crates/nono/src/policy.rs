@@ -14,6 +14,12 @@ pub struct Policy {
     pub net_block: bool,
     /// Whether to run even if the kernel cannot give every protection (`--allow-degraded`).
     pub allow_degraded: bool,
+    /// Variables to keep although the environment table would strip them (`--env-allow`).
+    pub env_allow: Vec<String>,
+    /// Variables to set (`--env NAME=VALUE`).
+    pub env_set: Vec<(String, String)>,
+    /// Descriptors above 2 to pass to the program (`--keep-fd`).
+    pub keep_fds: Vec<i32>,
 }
 
 /// One grant flag and its path.

@@ -3,6 +3,7 @@
 
 use crate::access::{Access, Op};
 use crate::baseline::{self, Place};
+use crate::env;
 use crate::error::{Error, Result};
 use crate::machine::Machine;
 use crate::paths::{self, quote};
@@ -85,6 +86,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         },
         env: Vec::new(),
         tmpdir,
+        keep_fds: policy.keep_fds.clone(),
         cap_file: PathBuf::new(),
         layers: Layers {
             kernel: machine.kernel.clone(),
@@ -107,13 +109,44 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         source: Source::CapFile,
         except: Vec::new(),
     });
-    plan.env = vec![
+    plan.env = environment(policy, machine)?;
+    plan.env.extend([
         set("NONO_SANDBOX", "1"),
         set("NONO_CAP_FILE", &plan.cap_file.to_string_lossy()),
         set("NONO_HELP", HELP_LINE),
         set("TMPDIR", &plan.tmpdir.to_string_lossy()),
-    ];
+    ]);
     Ok(plan)
+}
+
+/// Variables removed by the environment table (unless kept) and set by `--env`.
+fn environment(policy: &Policy, machine: &Machine) -> Result<Vec<EnvChange>> {
+    let mut changes: Vec<EnvChange> = machine
+        .env_names
+        .iter()
+        .filter(|name| !policy.env_allow.contains(name))
+        .filter_map(|name| {
+            env::stripped_by(name).map(|rule| EnvChange::Remove {
+                name: name.clone(),
+                group: rule.group.into(),
+            })
+        })
+        .collect();
+    for (name, value) in &policy.env_set {
+        if name.is_empty() || name.contains(['=', '\0']) || value.contains('\0') {
+            return Err(Error::refused(format!(
+                "--env {name:?}: not a valid NAME=VALUE"
+            )));
+        }
+        if env::RESERVED.contains(&name.as_str()) {
+            return Err(Error::refused(format!(
+                "--env {name}: nono sets this variable itself"
+            )));
+        }
+        changes.retain(|c| !matches!(c, EnvChange::Remove { name: n, .. } if n == name));
+        changes.push(set(name, value));
+    }
+    Ok(changes)
 }
 
 fn set(name: &str, value: &str) -> EnvChange {

@@ -84,6 +84,7 @@ fn random_policies_plan_or_fail_cleanly_and_plans_round_trip() {
             unprotect,
             net_block: rng.below(2) == 0,
             allow_degraded: rng.below(2) == 0,
+            ..Policy::default()
         };
         let plan = match nono::resolve(&policy, &machine) {
             Ok(plan) => plan,

@@ -23,7 +23,7 @@ pub fn apply(plan: &Plan) -> Result<()> {
     if plan.needs_namespaces() {
         namespace::enter(plan, uid, gid, state_dir)?;
     }
-    process::close_inherited_fds()?;
+    process::close_inherited_fds(&plan.keep_fds)?;
     process::no_core_dumps()?;
     process::drop_capabilities(euid == 0 || plan.needs_namespaces())?;
     process::no_new_privs()?;

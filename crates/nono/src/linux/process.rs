@@ -3,9 +3,26 @@
 use super::sys::{check, prctl};
 use crate::error::{Error, Result};
 
-/// Marks every descriptor above 2 close-on-exec, so nothing nono or its parent held open
-/// reaches the program.
-pub fn close_inherited_fds() -> Result<()> {
+/// Marks every descriptor above 2 close-on-exec, except those the user passes explicitly, so
+/// nothing nono or its parent held open reaches the program.
+pub fn close_inherited_fds(keep: &[i32]) -> Result<()> {
+    for &fd in keep {
+        // SAFETY: F_GETFD only queries the descriptor's flags.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            return Err(Error::refused(format!(
+                "--keep-fd {fd}: not an open descriptor"
+            )));
+        }
+    }
+    mark_all_cloexec()?;
+    for &fd in keep {
+        // SAFETY: clears FD_CLOEXEC on a descriptor checked above.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, 0) };
+    }
+    Ok(())
+}
+
+fn mark_all_cloexec() -> Result<()> {
     const CLOSE_RANGE_CLOEXEC: libc::c_uint = 1 << 2;
     // SAFETY: close_range only flags descriptors of this process.
     let ret = unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, CLOSE_RANGE_CLOEXEC) };

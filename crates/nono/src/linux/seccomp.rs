@@ -280,4 +280,107 @@ mod tests {
             assert_eq!(prog.last().map(|i| i.k), Some(RET_ALLOW));
         }
     }
+
+    /// A classic-BPF interpreter for the few opcodes the filter uses.
+    fn run(prog: &[libc::sock_filter], arch: u32, nr: u32, args: [u64; 6]) -> u32 {
+        let mut data = Vec::new();
+        data.extend_from_slice(&nr.to_le_bytes());
+        data.extend_from_slice(&arch.to_le_bytes());
+        data.extend_from_slice(&0u64.to_le_bytes());
+        for a in args {
+            data.extend_from_slice(&a.to_le_bytes());
+        }
+        let (mut pc, mut acc) = (0usize, 0u32);
+        loop {
+            let i = prog[pc];
+            let jump = |taken: bool| 1 + usize::from(if taken { i.jt } else { i.jf });
+            match i.code {
+                LD_W_ABS => {
+                    let k = i.k as usize;
+                    acc = u32::from_le_bytes(data[k..k + 4].try_into().unwrap());
+                    pc += 1;
+                }
+                JEQ_K => pc += jump(acc == i.k),
+                JGE_K => pc += jump(acc >= i.k),
+                JSET_K => pc += jump(acc & i.k != 0),
+                RET_K => return i.k,
+                other => panic!("unexpected opcode {other:#x}"),
+            }
+        }
+    }
+
+    fn verdict(policy: SocketPolicy, nr: libc::c_long, args: [u64; 6]) -> u32 {
+        run(&build(policy), NATIVE_ARCH, nr as u32, args)
+    }
+
+    #[test]
+    fn foreign_architectures_and_x32_get_enosys() {
+        let prog = build(SocketPolicy::Any);
+        const AUDIT_ARCH_I386: u32 = 0x4000_0003;
+        assert_eq!(
+            run(&prog, AUDIT_ARCH_I386, 359, [0; 6]),
+            ret_errno(libc::ENOSYS)
+        );
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(
+            run(
+                &prog,
+                NATIVE_ARCH,
+                X32_SYSCALL_BIT | libc::SYS_socket as u32,
+                [2, 1, 0, 0, 0, 0]
+            ),
+            ret_errno(libc::ENOSYS)
+        );
+        assert_eq!(
+            verdict(SocketPolicy::Any, libc::SYS_getpid, [0; 6]),
+            RET_ALLOW
+        );
+    }
+
+    #[test]
+    fn terminal_injection_is_denied_whatever_the_high_bits() {
+        for request in [0x5412u64, 0x1_0000_5412, 0xffff_ffff_0000_541c] {
+            let v = verdict(SocketPolicy::Any, libc::SYS_ioctl, [0, request, 0, 0, 0, 0]);
+            assert_eq!(v, ret_errno(libc::EPERM), "{request:#x}");
+        }
+        let tcgets = verdict(SocketPolicy::Any, libc::SYS_ioctl, [0, 0x5401, 0, 0, 0, 0]);
+        assert_eq!(tcgets, RET_ALLOW);
+    }
+
+    #[test]
+    fn socket_families_follow_the_policy() {
+        let inet = [libc::AF_INET as u64, 1, 0, 0, 0, 0];
+        let unix = [libc::AF_UNIX as u64, 1, 0, 0, 0, 0];
+        let vsock = [libc::AF_VSOCK as u64, 1, 0, 0, 0, 0];
+        let nl_route = [libc::AF_NETLINK as u64, 3, 0, 0, 0, 0];
+        let nl_audit = [libc::AF_NETLINK as u64, 3, 9, 0, 0, 0];
+        let denied = ret_errno(libc::EAFNOSUPPORT);
+        let s = libc::SYS_socket;
+        assert_eq!(verdict(SocketPolicy::Any, s, vsock), RET_ALLOW);
+        assert_eq!(verdict(SocketPolicy::Local, s, inet), RET_ALLOW);
+        assert_eq!(verdict(SocketPolicy::Local, s, vsock), denied);
+        assert_eq!(verdict(SocketPolicy::Local, s, nl_route), RET_ALLOW);
+        assert_eq!(verdict(SocketPolicy::Local, s, nl_audit), denied);
+        assert_eq!(verdict(SocketPolicy::UnixOnly, s, unix), RET_ALLOW);
+        assert_eq!(verdict(SocketPolicy::UnixOnly, s, inet), denied);
+        assert_eq!(verdict(SocketPolicy::UnixOnly, s, nl_route), denied);
+    }
+
+    #[test]
+    fn namespace_flags_on_clone_are_denied_but_threads_are_not() {
+        let thread = (libc::CLONE_VM | libc::CLONE_THREAD | libc::CLONE_SIGHAND) as u64;
+        assert_eq!(
+            verdict(SocketPolicy::Any, libc::SYS_clone, [thread, 0, 0, 0, 0, 0]),
+            RET_ALLOW
+        );
+        let userns = libc::CLONE_NEWUSER as u64;
+        assert_eq!(
+            verdict(SocketPolicy::Any, libc::SYS_clone, [userns, 0, 0, 0, 0, 0]),
+            ret_errno(libc::EPERM)
+        );
+        assert_eq!(
+            verdict(SocketPolicy::Any, libc::SYS_clone3, [0; 6]),
+            ret_errno(libc::ENOSYS)
+        );
+    }
 }

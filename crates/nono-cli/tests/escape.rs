@@ -1,0 +1,421 @@
+//! The escape suite: one test per technique a hostile program would try. Each has a positive
+//! control (the attack works without nono) and checks the real effect: the victim process is
+//! alive, the listener received nothing, the terminal's input queue is empty, the secret did
+//! not come back.
+
+mod common;
+use common::*;
+use std::process::{Child, Command, Stdio};
+
+const PY: &str = "/usr/bin/python3";
+
+/// Runs a Python snippet bare (control) or under `nono run FLAGS`, returning stdout.
+fn python(f: &Fixture, flags: Option<&[&str]>, code: &str, args: &[&str]) -> String {
+    let out = match flags {
+        None => Command::new(PY)
+            .arg("-c")
+            .arg(code)
+            .args(args)
+            .current_dir(&f.project)
+            .output()
+            .unwrap(),
+        Some(flags) => {
+            let mut argv = vec!["run"];
+            argv.extend_from_slice(flags);
+            argv.extend_from_slice(&["--", PY, "-c", code]);
+            argv.extend_from_slice(args);
+            f.nono(argv).output().unwrap()
+        }
+    };
+    assert_ne!(
+        out.status.code(),
+        Some(125),
+        "nono refused: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+const SANDBOX: &[&str] = &["--allow", "."];
+
+/// A process outside the sandbox for the attacks to target.
+struct Victim(Child);
+
+impl Victim {
+    fn spawn() -> Victim {
+        let child = Command::new("sleep")
+            .arg("30")
+            .env("VICTIM_SECRET", "hunter2")
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        Victim(child)
+    }
+    fn pid(&self) -> String {
+        self.0.id().to_string()
+    }
+    fn alive(&mut self) -> bool {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        self.0.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for Victim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn secret_environment_variables_are_stripped() {
+    let f = Fixture::new();
+    let mut cmd = f.nono(["run", "--allow", ".", "--", "/usr/bin/env"]);
+    cmd.env("GITHUB_TOKEN", "ghp_secret")
+        .env("ANTHROPIC_API_KEY", "sk-secret")
+        .env("AWS_SECRET_ACCESS_KEY", "aws-secret")
+        .env("SSH_AUTH_SOCK", "/tmp/agent.sock")
+        .env("LD_PRELOAD", "/tmp/evil.so")
+        .env("ORDINARY", "kept");
+    let out = cmd.output().unwrap();
+    let env = stdout(&out);
+    assert!(env.contains("ORDINARY=kept"), "positive control: {env}");
+    for secret in [
+        "ghp_secret",
+        "sk-secret",
+        "aws-secret",
+        "agent.sock",
+        "evil.so",
+    ] {
+        assert!(!env.contains(secret), "{secret} leaked:\n{env}");
+    }
+    // --env-allow keeps one, --env sets one, and --dry-run names removals without values.
+    let mut cmd = f.nono([
+        "run",
+        "--allow",
+        ".",
+        "--env-allow",
+        "GITHUB_TOKEN",
+        "--env",
+        "NEW=1",
+        "--",
+        "/usr/bin/env",
+    ]);
+    cmd.env("GITHUB_TOKEN", "ghp_secret")
+        .env("OPENAI_API_KEY", "sk-x");
+    let env = stdout(&cmd.output().unwrap());
+    assert!(
+        env.contains("GITHUB_TOKEN=ghp_secret") && env.contains("NEW=1"),
+        "{env}"
+    );
+    assert!(!env.contains("sk-x"));
+    let mut cmd = f.nono(["run", "--allow", ".", "--dry-run", "--", "true"]);
+    cmd.env("OPENAI_API_KEY", "sk-x");
+    let plan = stdout(&cmd.output().unwrap());
+    assert!(plan.contains("remove OPENAI_API_KEY (secret)"), "{plan}");
+    assert!(!plan.contains("sk-x"));
+}
+
+#[test]
+fn inherited_descriptors_are_closed() {
+    let f = Fixture::new();
+    let secret = f.outside.join("file.txt");
+    let script = "import os; print(7 in [int(x) for x in os.listdir('/proc/self/fd')])";
+    // The test harness opens the outside file on fd 7 for the child (via sh's redirection).
+    let wrap = |flags: &str| {
+        format!(
+            "exec 7<'{}'; {} {flags} {PY} -c \"{script}\"",
+            secret.display(),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("'{}' run --allow .", nono_bin().display())
+            }
+        )
+    };
+    let bare = f.bare_sh(&wrap(""));
+    assert_eq!(
+        stdout(&bare),
+        "True\n",
+        "positive control: {}",
+        stderr(&bare)
+    );
+    let sandboxed = f.bare_sh(&wrap("--"));
+    assert_eq!(stdout(&sandboxed), "False\n", "{}", stderr(&sandboxed));
+    let kept = f.bare_sh(&wrap("--keep-fd 7 --"));
+    assert_eq!(stdout(&kept), "True\n", "{}", stderr(&kept));
+}
+
+const TIOCSTI_PROBE: &str = r#"
+import ctypes, fcntl, os, sys, termios, tty
+libc = ctypes.CDLL(None, use_errno=True)
+tty.setraw(0)  # non-canonical, so a single queued byte is counted
+os.setsid()
+fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+request = int(sys.argv[1], 0)
+ch = ctypes.c_char(b"X")
+r = libc.ioctl(0, ctypes.c_ulong(request), ctypes.byref(ch))
+err = ctypes.get_errno()
+queued = ctypes.c_int(0)
+libc.ioctl(0, termios.FIONREAD, ctypes.byref(queued))
+print(r, err, queued.value)
+"#;
+
+/// Runs the TIOCSTI probe on a fresh pseudo-terminal; it prints the ioctl's result, errno and
+/// how many bytes ended up in the terminal's input queue.
+fn tiocsti(f: &Fixture, sandboxed: bool, request: &str) -> String {
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty fills two descriptors; the name and settings pointers may be null.
+    let ret = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(ret, 0);
+    use std::os::fd::FromRawFd;
+    // SAFETY: slave is a fresh descriptor we own; dup'd for each stdio stream.
+    let stdio = || unsafe { Stdio::from_raw_fd(libc::dup(slave)) };
+    let mut cmd = if sandboxed {
+        let mut c = f.nono([
+            "run",
+            "--allow",
+            ".",
+            "--",
+            PY,
+            "-c",
+            TIOCSTI_PROBE,
+            request,
+        ]);
+        c.stdin(stdio());
+        c
+    } else {
+        let mut c = Command::new(PY);
+        c.args(["-c", TIOCSTI_PROBE, request]).stdin(stdio());
+        c
+    };
+    let out = cmd.stderr(Stdio::piped()).output().unwrap();
+    // SAFETY: closing our own descriptors.
+    unsafe {
+        libc::close(master);
+        libc::close(slave);
+    }
+    (stdout(&out) + &stderr(&out)).trim().to_string()
+}
+
+#[test]
+fn terminal_injection_with_tiocsti_is_blocked() {
+    let f = Fixture::new();
+    assert_eq!(
+        tiocsti(&f, false, "0x5412"),
+        "0 0 1",
+        "control: TIOCSTI queues a byte bare"
+    );
+    assert_eq!(
+        tiocsti(&f, true, "0x5412"),
+        "-1 1 0",
+        "EPERM and an empty input queue"
+    );
+    // High bits in the request are ignored by the kernel, so they must not fool the filter.
+    assert_eq!(
+        tiocsti(&f, false, "0x100005412"),
+        "0 0 1",
+        "control: high bits still inject"
+    );
+    assert_eq!(tiocsti(&f, true, "0x100005412"), "-1 1 0");
+}
+
+#[test]
+fn tioclinux_is_blocked_before_the_driver_sees_it() {
+    let f = Fixture::new();
+    let code = "import ctypes; l=ctypes.CDLL(None, use_errno=True); b=ctypes.c_char(b'\\x06'); r=l.ioctl(0, ctypes.c_ulong(0x541C), ctypes.byref(b)); print(ctypes.get_errno())";
+    let bare = python(&f, None, code, &[]);
+    assert_ne!(
+        bare.trim(),
+        "1",
+        "control: the driver itself does not answer EPERM"
+    );
+    assert_eq!(python(&f, Some(SANDBOX), code, &[]).trim(), "1");
+}
+
+#[test]
+fn io_uring_is_unavailable() {
+    let f = Fixture::new();
+    let code = "import ctypes; l=ctypes.CDLL(None, use_errno=True); p=ctypes.create_string_buffer(120); r=l.syscall(425, 4, p); print(r >= 0, ctypes.get_errno())";
+    assert!(
+        python(&f, None, code, &[]).starts_with("True"),
+        "control: io_uring works bare"
+    );
+    assert_eq!(python(&f, Some(SANDBOX), code, &[]).trim(), "False 38");
+}
+
+#[test]
+fn sockets_through_the_32_bit_syscall_entry_are_blocked() {
+    let f = Fixture::new();
+    let src = f.project.join("int80.c");
+    std::fs::write(
+        &src,
+        r#"#include <stdio.h>
+int main(void) { long r;
+  __asm__ volatile("int $0x80" : "=a"(r) : "a"(359L), "b"(2L), "c"(1L), "d"(0L) : "memory");
+  printf("%ld\n", r); return 0; }"#,
+    )
+    .unwrap();
+    let exe = f.project.join("int80");
+    let cc = Command::new("cc")
+        .arg("-o")
+        .arg(&exe)
+        .arg(&src)
+        .status()
+        .unwrap();
+    assert!(cc.success(), "a C compiler is needed for this test");
+    let bare = Command::new(&exe).output().unwrap();
+    let fd: i64 = stdout(&bare).trim().parse().unwrap();
+    assert!(fd >= 0, "control: the i386 socket() works bare (got {fd})");
+    for flags in [&["--allow", "."][..], &["--allow", ".", "--net-block"][..]] {
+        let mut argv = vec!["run"];
+        argv.extend_from_slice(flags);
+        argv.extend_from_slice(&["--", "./int80"]);
+        let out = f.nono(argv).output().unwrap();
+        assert_eq!(
+            stdout(&out).trim(),
+            "-38",
+            "ENOSYS for {flags:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn other_socket_families_fail_under_net_block() {
+    let f = Fixture::new();
+    // AF_PACKET (17) and AF_VSOCK (40): VSOCK is not confined by a network namespace.
+    let code = "import socket\nfor fam, typ in ((17, 3), (40, 1)):\n    try:\n        socket.socket(fam, typ); print('ok')\n    except OSError as e:\n        print(e.errno)";
+    let bare = python(&f, None, code, &[]);
+    if is_root() {
+        assert_eq!(bare, "ok\nok\n", "control: both families open bare");
+    }
+    let blocked = python(&f, Some(&["--allow", ".", "--net-block"]), code, &[]);
+    assert_eq!(blocked, "97\n97\n");
+}
+
+#[test]
+fn mptcp_cannot_reach_the_host_under_net_block() {
+    let f = Fixture::new();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let code = "import socket, sys\ntry:\n    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); s.settimeout(2); s.connect(('127.0.0.1', int(sys.argv[1]))); print('connected')\nexcept OSError as e:\n    print(e.errno)";
+    assert_eq!(python(&f, None, code, &[&port]), "connected\n", "control");
+    assert!(listener.accept().is_ok());
+    let out = python(&f, Some(&["--allow", ".", "--net-block"]), code, &[&port]);
+    assert_eq!(out, "111\n");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(
+        listener.accept().is_err(),
+        "the host listener received a connection"
+    );
+}
+
+#[test]
+fn kernel_attack_surface_is_denied() {
+    let f = Fixture::new();
+    // keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, create), bpf(BPF_PROG_LOAD
+    // with a null attr), userfaultfd(0), perf_event_open(null): errno for each.
+    let code = r#"
+import ctypes
+l = ctypes.CDLL(None, use_errno=True)
+for nr, args in ((250, (0, -2, 1)), (321, (5, 0, 0)), (323, (0,)), (298, (0, 0, -1, -1, 0))):
+    ctypes.set_errno(0)
+    r = l.syscall(nr, *args)
+    print(ctypes.get_errno() if r < 0 else "ok")
+"#;
+    let bare = python(&f, None, code, &[]);
+    assert!(
+        bare.starts_with("ok\n"),
+        "control: keyctl works bare: {bare}"
+    );
+    assert!(
+        !bare.lines().any(|l| l == "1") || !is_root(),
+        "control: nothing is EPERM bare as root: {bare}"
+    );
+    assert_eq!(python(&f, Some(SANDBOX), code, &[]), "1\n1\n1\n1\n");
+}
+
+#[test]
+fn personality_changes_are_denied_but_queries_work() {
+    let f = Fixture::new();
+    let code = "import ctypes; l=ctypes.CDLL(None, use_errno=True); q=l.syscall(135, 0xffffffff); s=l.syscall(135, 0x0040000); print(q >= 0, s, ctypes.get_errno())";
+    assert!(python(&f, None, code, &[]).starts_with("True 0"), "control");
+    assert_eq!(python(&f, Some(SANDBOX), code, &[]).trim(), "True -1 1");
+}
+
+#[test]
+fn no_new_namespaces_inside_the_sandbox() {
+    let f = Fixture::new();
+    let code = "import ctypes; l=ctypes.CDLL(None, use_errno=True); r=l.syscall(272, 0x10000000); print(r, ctypes.get_errno())";
+    assert_eq!(
+        python(&f, None, code, &[]).trim(),
+        "0 0",
+        "control: unshare(NEWUSER) works bare"
+    );
+    assert_eq!(python(&f, Some(SANDBOX), code, &[]).trim(), "-1 1");
+}
+
+#[test]
+fn signals_to_outside_processes_fail() {
+    let f = Fixture::new();
+    let code = "import os, sys, signal\ntry:\n    os.kill(int(sys.argv[1]), signal.SIGTERM); print('sent')\nexcept OSError as e:\n    print(e.errno)";
+    let mut victim = Victim::spawn();
+    assert_eq!(python(&f, Some(SANDBOX), code, &[&victim.pid()]), "1\n");
+    assert!(victim.alive(), "the victim must survive");
+    let mut control = Victim::spawn();
+    assert_eq!(python(&f, None, code, &[&control.pid()]), "sent\n");
+    assert!(!control.alive(), "control: the signal kills it bare");
+}
+
+#[test]
+fn sigio_to_outside_processes_fails() {
+    let f = Fixture::new();
+    // Arm SIGIO on a pipe for the victim's pid, then make the pipe readable.
+    let code = "import fcntl, os, sys\nr, w = os.pipe()\nfcntl.fcntl(r, fcntl.F_SETOWN, int(sys.argv[1]))\nfcntl.fcntl(r, fcntl.F_SETFL, os.O_ASYNC)\nos.write(w, b'x')\nprint('armed')";
+    let mut victim = Victim::spawn();
+    python(&f, Some(SANDBOX), code, &[&victim.pid()]);
+    assert!(victim.alive(), "SIGIO must not reach the victim");
+    let mut control = Victim::spawn();
+    python(&f, None, code, &[&control.pid()]);
+    assert!(!control.alive(), "control: SIGIO kills it bare");
+}
+
+#[test]
+fn ptrace_and_process_memory_of_outside_processes_fail() {
+    let f = Fixture::new();
+    // PTRACE_ATTACH (16), then process_vm_readv of one byte of the victim's stack page.
+    let code = r#"
+import ctypes, sys
+l = ctypes.CDLL(None, use_errno=True)
+pid = int(sys.argv[1])
+ctypes.set_errno(0); r = l.ptrace(16, pid, 0, 0); print(r, ctypes.get_errno())
+ctypes.set_errno(0)
+try:
+    open(f"/proc/{pid}/environ", "rb").read(); print("environ read")
+except OSError as e:
+    print("environ", e.errno)
+try:
+    open(f"/proc/{pid}/mem", "rb").read(1); print("mem read")
+except OSError as e:
+    print("mem", e.errno)
+"#;
+    let mut victim = Victim::spawn();
+    let out = python(&f, Some(SANDBOX), code, &[&victim.pid()]);
+    assert_eq!(out, "-1 1\nenviron 13\nmem 13\n");
+    assert!(victim.alive());
+    if is_root() {
+        let control = Victim::spawn();
+        let bare = python(&f, None, code, &[&control.pid()]);
+        assert!(bare.starts_with("0 0\nenviron read"), "control: {bare}");
+    }
+}
