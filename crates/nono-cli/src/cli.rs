@@ -61,6 +61,9 @@ pub struct SandboxArgs {
     /// Allow writing one FILE, without read.
     #[arg(long = "write-file", value_name = "FILE")]
     pub write_file: Vec<PathBuf>,
+    /// Allow connecting to the Unix socket at PATH (others outside write grants are masked).
+    #[arg(long, value_name = "PATH")]
+    pub allow_unix_socket: Vec<PathBuf>,
     /// Lift the protection of a sensitive path (e.g. ~/.aws) that a grant covers.
     #[arg(long, value_name = "PATH")]
     pub unprotect: Vec<PathBuf>,

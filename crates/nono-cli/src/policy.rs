@@ -19,6 +19,7 @@ pub fn policy(args: &SandboxArgs) -> Policy {
             .flat_map(|(flag, paths)| paths.iter().map(|p| Grant::new(*flag, p.clone())))
             .collect(),
         unprotect: args.unprotect.clone(),
+        unix_sockets: args.allow_unix_socket.clone(),
         net_block: args.net_block,
         allow_degraded: args.allow_degraded,
         env_allow: args.env_allow.clone(),

@@ -49,13 +49,19 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
     let grants: Vec<&Rule> = plan
         .rules
         .iter()
-        .filter(|r| matches!(r.source, Source::Grant { .. }))
+        .filter(|r| matches!(r.source, Source::Grant { .. } | Source::UnixSocket))
         .collect();
     if grants.is_empty() {
         let _ = writeln!(out, "  (none: only the baseline)");
     }
     for rule in grants {
         let Source::Grant { flag, given } = &rule.source else {
+            let _ = writeln!(
+                out,
+                "  {:<16} --allow-unix-socket {}",
+                "connect",
+                nono::quote_path(&rule.path)
+            );
             continue;
         };
         let given_shown = nono::quote_path(given);
@@ -91,7 +97,7 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
             Source::Baseline { what } => what.clone(),
             Source::Tmpdir => "temporary directory".into(),
             Source::CapFile => "capability file".into(),
-            Source::Grant { .. } => continue,
+            Source::Grant { .. } | Source::UnixSocket => continue,
         };
         let _ = writeln!(
             out,

@@ -419,3 +419,122 @@ except OSError as e:
         assert!(bare.starts_with("0 0\nenviron read"), "control: {bare}");
     }
 }
+
+const UNIX_CLIENT: &str = "import socket, sys\ns = socket.socket(socket.AF_UNIX)\ntry:\n    s.connect(sys.argv[1]); s.sendall(b'hello'); print('connected')\nexcept OSError as e:\n    print(e.errno)";
+
+#[test]
+fn unix_sockets_outside_grants_are_unreachable() {
+    use std::io::Read;
+    use std::os::unix::net::UnixListener;
+    let f = Fixture::new();
+    let path = f.outside.join("daemon.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let sock = path.to_string_lossy().into_owned();
+    assert_eq!(
+        python(&f, None, UNIX_CLIENT, &[&sock]),
+        "connected\n",
+        "control"
+    );
+    let mut got = String::new();
+    listener
+        .accept()
+        .unwrap()
+        .0
+        .read_to_string(&mut got)
+        .unwrap();
+    assert_eq!(got, "hello");
+
+    let out = python(&f, Some(SANDBOX), UNIX_CLIENT, &[&sock]);
+    assert_eq!(out, "13\n", "EACCES from the mask");
+    assert!(
+        listener.accept().is_err(),
+        "the daemon must receive no connection"
+    );
+
+    // --allow-unix-socket grants exactly that one.
+    let out = python(
+        &f,
+        Some(&["--allow", ".", "--allow-unix-socket", &sock]),
+        UNIX_CLIENT,
+        &[&sock],
+    );
+    assert_eq!(out, "connected\n");
+    assert!(listener.accept().is_ok());
+}
+
+#[test]
+fn agent_socket_variables_go_unless_the_socket_is_granted() {
+    use std::os::unix::net::UnixListener;
+    let f = Fixture::new();
+    let path = f.outside.join("agent.sock");
+    let _listener = UnixListener::bind(&path).unwrap();
+    let sock = path.to_string_lossy().into_owned();
+    let env_of = |extra: &[&str]| {
+        let mut args = vec!["run", "--allow", "."];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", "/usr/bin/env"]);
+        let mut cmd = f.nono(args);
+        cmd.env("SSH_AUTH_SOCK", &sock);
+        stdout(&cmd.output().unwrap())
+    };
+    assert!(!env_of(&[]).contains("SSH_AUTH_SOCK"));
+    assert!(env_of(&["--allow-unix-socket", &sock]).contains(&format!("SSH_AUTH_SOCK={sock}")));
+}
+
+#[test]
+fn git_hooks_and_config_stay_read_only_while_git_works() {
+    let f = Fixture::new();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&f.project)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "t@example.com"]);
+    git(&["config", "user.name", "t"]);
+    let config_before = read(&f.project.join(".git/config"));
+    let hook = f.project.join(".git/hooks/pre-commit");
+    let attack =
+        "echo '#!/bin/sh' > .git/hooks/pre-commit; echo '[core] fsmonitor = evil' >> .git/config";
+
+    // Positive control: without nono the attack lands.
+    let ctl = Fixture::new();
+    let ctl_git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(&ctl.project)
+            .output()
+            .unwrap()
+    };
+    ctl_git(&["init", "-q"]);
+    let bare = ctl.bare_sh(attack);
+    assert!(bare.status.success() && ctl.project.join(".git/hooks/pre-commit").exists());
+
+    let out = f.run_sh(&["--allow", "."], &format!("{attack}; git add file.txt && git commit -qm one && git checkout -qb topic && git branch | wc -l"));
+    assert_eq!(
+        stdout(&out).trim(),
+        "2",
+        "add, commit, branch and checkout work: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stderr(&out).matches("Read-only file system").count(),
+        2,
+        "{}",
+        stderr(&out)
+    );
+    assert!(!hook.exists());
+    assert_eq!(read(&f.project.join(".git/config")), config_before);
+
+    // --unprotect lifts it explicitly.
+    let out = f.run_sh(
+        &["--allow", ".", "--unprotect", ".git/hooks"],
+        "echo '#!/bin/sh' > .git/hooks/pre-commit",
+    );
+    assert_eq!(child_code(&out), 0, "{}", stderr(&out));
+    assert!(hook.exists());
+}

@@ -29,7 +29,8 @@ const fn rule(group: &'static str, pattern: Pattern) -> EnvRule {
 use Pattern::{Contains, Exact, Suffix};
 
 const SECRET: &str = "secret";
-const AGENT: &str = "agent-socket";
+/// The group of variables that point at an agent's or daemon's socket.
+pub const AGENT: &str = "agent-socket";
 const INJECTION: &str = "code-injection";
 
 /// Every pattern nono strips by default.
@@ -87,12 +88,42 @@ pub fn stripped_by(name: &str) -> Option<&'static EnvRule> {
     })
 }
 
+/// The socket path an agent variable points at: a plain path (`SSH_AUTH_SOCK`), a D-Bus
+/// address (`unix:path=/run/user/1000/bus,guid=...`) or a URL (`unix:///var/run/docker.sock`).
+pub fn socket_of(value: &str) -> Option<std::path::PathBuf> {
+    let path = if let Some(rest) = value.strip_prefix("unix:path=") {
+        rest.split(',').next().unwrap_or(rest)
+    } else if let Some(rest) = value.strip_prefix("unix://") {
+        rest
+    } else {
+        value
+    };
+    path.starts_with('/').then(|| path.into())
+}
+
 /// Variables nono sets for the program; the user cannot override them.
 pub const RESERVED: &[&str] = &["NONO_SANDBOX", "NONO_CAP_FILE", "NONO_HELP"];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn socket_addresses_in_every_common_form() {
+        assert_eq!(
+            socket_of("/tmp/ssh-x/agent.1"),
+            Some("/tmp/ssh-x/agent.1".into())
+        );
+        assert_eq!(
+            socket_of("unix:path=/run/user/1/bus,guid=ab"),
+            Some("/run/user/1/bus".into())
+        );
+        assert_eq!(
+            socket_of("unix:///var/run/docker.sock"),
+            Some("/var/run/docker.sock".into())
+        );
+        assert_eq!(socket_of("tcp://127.0.0.1:2375"), None);
+    }
 
     #[test]
     fn secrets_and_injection_match_but_ordinary_variables_do_not() {

@@ -42,8 +42,9 @@ pub fn explain(plan: &Plan, path: &Path, op: Op, cwd: &Path) -> Verdict {
             Protection::Hidden => "hidden",
             Protection::ReadOnly => "read-only",
         };
-        let how = match entry.state {
-            SensitiveState::Masked => "masked even though a grant covers it",
+        let how = match (entry.state, entry.group == crate::protect::SOCKET_GROUP) {
+            (SensitiveState::Masked, true) => "a listening socket outside the grants, masked",
+            (SensitiveState::Masked, false) => "masked even though a grant covers it",
             _ => "not granted",
         };
         return Verdict {
@@ -52,10 +53,17 @@ pub fn explain(plan: &Plan, path: &Path, op: Op, cwd: &Path) -> Verdict {
                 paths::display(&entry.path, &plan.home),
                 entry.group
             ),
-            fix: Some(format!(
-                "only by lifting the protection: --unprotect {} (and a grant that covers it)",
-                paths::display(&entry.path, &plan.home)
-            )),
+            fix: Some(if entry.group == crate::protect::SOCKET_GROUP {
+                format!(
+                    "--allow-unix-socket {}",
+                    paths::display(&entry.path, &plan.home)
+                )
+            } else {
+                format!(
+                    "only by lifting the protection: --unprotect {} (and a grant that covers it)",
+                    paths::display(&entry.path, &plan.home)
+                )
+            }),
             path: target,
             op,
             allowed: false,
@@ -144,6 +152,7 @@ pub fn describe(rule: &Rule, home: &Path) -> String {
             paths::display(&rule.path, home)
         ),
         Source::CapFile => "the capability file".to_string(),
+        Source::UnixSocket => format!("--allow-unix-socket {}", paths::display(&rule.path, home)),
     }
 }
 

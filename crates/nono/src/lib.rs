@@ -22,10 +22,13 @@
 
 mod access;
 mod error;
+mod git;
 mod paths;
 mod pathser;
 mod policy;
+mod protect;
 mod resolve;
+mod sockets;
 
 pub mod baseline;
 pub mod env;

@@ -25,9 +25,11 @@ pub struct Machine {
     pub user_namespaces: bool,
     /// Whether the kernel supports seccomp filters.
     pub seccomp: bool,
-    /// Names of the variables in nono's environment (those that are valid UTF-8; the others
-    /// never reach the program).
-    pub env_names: Vec<String>,
+    /// nono's environment (variables whose name is valid UTF-8; the others never reach the
+    /// program).
+    pub env: Vec<(String, String)>,
+    /// Listening pathname Unix sockets.
+    pub unix_sockets: Vec<PathBuf>,
     /// `$PATH`, whose directories join the baseline.
     pub path_env: Option<OsString>,
     /// Where nono keeps per-user state: the temporary directory base (`$TMPDIR` or `/tmp`).
@@ -57,9 +59,12 @@ impl Machine {
             landlock_abi: landlock_abi(),
             user_namespaces: std::env::var_os("NONO_SANDBOX").is_none(),
             seccomp: seccomp_available(),
-            env_names: std::env::vars_os()
-                .filter_map(|(k, _)| k.into_string().ok())
+            env: std::env::vars_os()
+                .filter_map(|(k, v)| {
+                    Some((k.into_string().ok()?, v.to_string_lossy().into_owned()))
+                })
                 .collect(),
+            unix_sockets: crate::sockets::listening(),
             path_env: std::env::var_os("PATH"),
             tmp_base,
             nono_exe: std::env::current_exe().ok(),

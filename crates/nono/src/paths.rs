@@ -69,17 +69,17 @@ pub fn is_within(path: &Path, dir: &Path) -> bool {
     path.starts_with(dir)
 }
 
-/// `path` written with `~` for the home directory, for display.
+/// `path` written with `~` for the home directory, for display; escaped like [`quote`].
 pub fn display(path: &Path, home: &Path) -> String {
     match path.strip_prefix(home) {
         Ok(rest) if home != Path::new("/") => {
             if rest.as_os_str().is_empty() {
                 "~".to_string()
             } else {
-                format!("~/{}", rest.display())
+                format!("~/{}", quote(rest))
             }
         }
-        _ => path.display().to_string(),
+        _ => quote(path),
     }
 }
 

@@ -84,6 +84,8 @@ pub enum Source {
     Tmpdir,
     /// The capability file.
     CapFile,
+    /// A Unix socket granted with `--allow-unix-socket`.
+    UnixSocket,
 }
 
 /// The grant flags of `nono run`.

@@ -10,6 +10,8 @@ pub struct Policy {
     pub grants: Vec<Grant>,
     /// Sensitive paths the user chose to expose (`--unprotect`).
     pub unprotect: Vec<PathBuf>,
+    /// Unix sockets the program may connect to (`--allow-unix-socket`).
+    pub unix_sockets: Vec<PathBuf>,
     /// Whether to block the network (`--net-block`).
     pub net_block: bool,
     /// Whether to run even if the kernel cannot give every protection (`--allow-degraded`).

@@ -1,7 +1,7 @@
 //! Policy + machine -> plan: canonical paths, the sensitive table, the baseline, and the
 //! kernel layers this machine can give. This is the only place where decisions are made.
 
-use crate::access::{Access, Op};
+use crate::access::Access;
 use crate::baseline::{self, Place};
 use crate::env;
 use crate::error::{Error, Result};
@@ -12,7 +12,7 @@ use crate::plan::{
     Source, FORMAT_VERSION,
 };
 use crate::policy::Policy;
-use crate::sensitive::{self, Protection, Root};
+use crate::protect::{self, conflicts, reaches};
 use std::path::{Path, PathBuf};
 
 /// The one-line hint given to programs inside the sandbox (`NONO_HELP`).
@@ -28,8 +28,16 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     }
     let grants = grant_rules(policy, machine)?;
     let unprotect = canonical_list(&policy.unprotect, "--unprotect", machine)?;
-    let sensitive = sensitive_paths(&grants, &unprotect, machine)?;
+    let socket_paths = socket_grants(policy, machine)?;
+    let sensitive = protect::protected_paths(&grants, &unprotect, &socket_paths, machine)?;
     let mut rules = grants;
+    rules.extend(socket_paths.iter().cloned().map(|path| Rule {
+        path,
+        access: Access::WRITE,
+        file: true,
+        source: Source::UnixSocket,
+        except: Vec::new(),
+    }));
     add_baseline(&mut rules, &sensitive, machine);
 
     let masked: Vec<&SensitivePath> = sensitive
@@ -109,7 +117,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         source: Source::CapFile,
         except: Vec::new(),
     });
-    plan.env = environment(policy, machine)?;
+    plan.env = environment(policy, machine, &socket_paths)?;
     plan.env.extend([
         set("NONO_SANDBOX", "1"),
         set("NONO_CAP_FILE", &plan.cap_file.to_string_lossy()),
@@ -120,13 +128,18 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
 }
 
 /// Variables removed by the environment table (unless kept) and set by `--env`.
-fn environment(policy: &Policy, machine: &Machine) -> Result<Vec<EnvChange>> {
+fn environment(policy: &Policy, machine: &Machine, sockets: &[PathBuf]) -> Result<Vec<EnvChange>> {
     let mut changes: Vec<EnvChange> = machine
-        .env_names
+        .env
         .iter()
-        .filter(|name| !policy.env_allow.contains(name))
-        .filter_map(|name| {
-            env::stripped_by(name).map(|rule| EnvChange::Remove {
+        .filter(|(name, _)| !policy.env_allow.contains(name))
+        .filter_map(|(name, value)| {
+            let rule = env::stripped_by(name)?;
+            // A handle to an agent stays when its socket is granted.
+            let granted = env::socket_of(value)
+                .and_then(|p| paths::canonical(&p).ok())
+                .is_some_and(|p| sockets.contains(&p));
+            (!(rule.group == env::AGENT && granted)).then(|| EnvChange::Remove {
                 name: name.clone(),
                 group: rule.group.into(),
             })
@@ -185,6 +198,22 @@ fn canonical_list(list: &[PathBuf], flag: &str, machine: &Machine) -> Result<Vec
         .collect()
 }
 
+/// The sockets of `--allow-unix-socket`, canonical; each must be a socket.
+fn socket_grants(policy: &Policy, machine: &Machine) -> Result<Vec<PathBuf>> {
+    use std::os::unix::fs::FileTypeExt;
+    let paths = canonical_list(&policy.unix_sockets, "--allow-unix-socket", machine)?;
+    for (path, given) in paths.iter().zip(&policy.unix_sockets) {
+        let is_socket = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket());
+        if !is_socket {
+            return Err(Error::refused(format!(
+                "--allow-unix-socket {}: not a Unix socket",
+                quote(given)
+            )));
+        }
+    }
+    Ok(paths)
+}
+
 fn grant_rules(policy: &Policy, machine: &Machine) -> Result<Vec<Rule>> {
     let mut rules = Vec::with_capacity(policy.grants.len());
     for grant in &policy.grants {
@@ -218,100 +247,11 @@ fn grant_rules(policy: &Policy, machine: &Machine) -> Result<Vec<Rule>> {
     Ok(rules)
 }
 
-/// Whether rule `rule` reaches `path` (the path itself or, for a directory rule, beneath it).
-fn reaches(rule: &Rule, path: &Path) -> bool {
-    if rule.file {
-        rule.path == path
-    } else {
-        paths::is_within(path, &rule.path)
-    }
-}
-
-/// Whether `access` on a path includes something `protection` forbids.
-fn conflicts(protection: Protection, access: Access) -> bool {
-    match protection {
-        Protection::Hidden => !access.is_empty(),
-        Protection::ReadOnly => access.allows(Op::Write),
-    }
-}
-
-fn sensitive_paths(
-    grants: &[Rule],
-    unprotect: &[PathBuf],
-    machine: &Machine,
-) -> Result<Vec<SensitivePath>> {
-    let mut found: Vec<SensitivePath> = Vec::new();
-    let mut used = vec![false; unprotect.len()];
-    for entry in sensitive::TABLE {
-        let full = match entry.root {
-            Root::Home => machine.home.join(entry.path),
-            Root::System => PathBuf::from(entry.path),
-        };
-        if std::fs::symlink_metadata(&full).is_err() {
-            continue;
-        }
-        let Ok(path) = paths::canonical(&full) else {
-            continue; // a dangling symlink leads to nothing readable
-        };
-        if found.iter().any(|s| s.path == path) {
-            continue;
-        }
-        let touching: Vec<&Rule> = grants
-            .iter()
-            .filter(|g| reaches(g, &path) || paths::is_within(&g.path, &path))
-            .collect();
-        let access = touching
-            .iter()
-            .fold(Access::NONE, |acc, g| acc.union(g.access));
-        let lifted: Vec<usize> = (0..unprotect.len())
-            .filter(|&i| paths::is_within(&path, &unprotect[i]))
-            .collect();
-        for &i in &lifted {
-            used[i] = true;
-        }
-        let state = if !conflicts(entry.protection, access) {
-            SensitiveState::NotGranted
-        } else if !lifted.is_empty() {
-            SensitiveState::Unprotected
-        } else if let Some(inner) = touching.iter().find(|g| paths::is_within(&g.path, &path)) {
-            return Err(Error::refused(format!(
-                "{} is protected (group {}): add --unprotect {} to grant it anyway",
-                grant_label(inner),
-                entry.group,
-                quote(&path)
-            )));
-        } else {
-            SensitiveState::Masked
-        };
-        found.push(SensitivePath {
-            path,
-            group: entry.group.to_string(),
-            protection: entry.protection,
-            dir: full.is_dir(),
-            state,
-        });
-    }
-    if let Some(i) = used.iter().position(|u| !u) {
-        return Err(Error::refused(format!(
-            "--unprotect {}: not a protected path on this machine",
-            quote(&unprotect[i])
-        )));
-    }
-    Ok(found)
-}
-
-fn grant_label(rule: &Rule) -> String {
-    match &rule.source {
-        Source::Grant { flag, given } => format!("{} {}", flag.flag(), quote(given)),
-        _ => quote(&rule.path),
-    }
-}
-
 fn covering_grant(rules: &[Rule], path: &Path) -> String {
     rules
         .iter()
         .find(|r| matches!(r.source, Source::Grant { .. }) && reaches(r, path))
-        .map(grant_label)
+        .map(protect::grant_label)
         .unwrap_or_else(|| quote(path))
 }
 

@@ -96,6 +96,12 @@ fn mask_all(masks: &[&SensitivePath], store: &Path) -> Result<()> {
             .map_err(|e| Error::refused(format!("cannot prepare mask {}: {e}", quote(path))))?;
     }
     for mask in masks {
+        if mask.dir && !mask.path.exists() {
+            // A git hooks directory that does not exist yet: create it empty, so that it can
+            // be made read-only rather than created and filled by the program.
+            std::fs::create_dir(&mask.path)
+                .map_err(|e| Error::refused(format!("cannot create {}: {e}", quote(&mask.path))))?;
+        }
         let source = match (mask.protection, mask.dir) {
             (Protection::Hidden, true) => empty_dir.as_path(),
             (Protection::Hidden, false) => empty_file.as_path(),

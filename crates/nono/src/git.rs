@@ -1,0 +1,166 @@
+//! Where a git repository keeps what runs code on the host the next time the user runs git:
+//! hooks and configuration (which can also name a hooks directory, an fsmonitor or a pager).
+//! Inside a writable grant these stay read-only, so ordinary git use (add, commit, branch,
+//! checkout) works while persistence does not.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One path to keep read-only, and whether it is a directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodePath {
+    /// Canonical path; a hooks directory may not exist yet.
+    pub path: PathBuf,
+    /// Whether it is (or will be created as) a directory.
+    pub dir: bool,
+}
+
+/// The code-running paths of the repository whose work tree is `dir`, if it is one: its git
+/// directory's hooks and config, those of the common directory of a linked worktree, those of
+/// every submodule, and a `core.hooksPath` directory.
+pub fn code_paths(dir: &Path) -> Vec<CodePath> {
+    let mut out = Vec::new();
+    let Some(git_dir) = git_dir(dir) else {
+        return out;
+    };
+    add_repository(&git_dir, dir, &mut out, 0);
+    if let Ok(common) = fs::read_to_string(git_dir.join("commondir")) {
+        if let Ok(common) = fs::canonicalize(git_dir.join(common.trim())) {
+            add_repository(&common, dir, &mut out, 0);
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// `dir/.git` as a directory, or the directory a `.git` file points to (worktrees, submodules).
+fn git_dir(dir: &Path) -> Option<PathBuf> {
+    let dot_git = dir.join(".git");
+    let meta = fs::symlink_metadata(&dot_git).ok()?;
+    if meta.is_dir() {
+        return fs::canonicalize(dot_git).ok();
+    }
+    let text = fs::read_to_string(&dot_git).ok()?;
+    let target = text.strip_prefix("gitdir:")?.trim();
+    fs::canonicalize(dir.join(target)).ok()
+}
+
+fn add_repository(git_dir: &Path, work_tree: &Path, out: &mut Vec<CodePath>, depth: usize) {
+    out.push(CodePath {
+        path: git_dir.join("hooks"),
+        dir: true,
+    });
+    for file in ["config", "config.worktree"] {
+        let path = git_dir.join(file);
+        if path.is_file() {
+            if let Some(hooks) = hooks_path(&path, work_tree) {
+                out.push(CodePath {
+                    path: hooks,
+                    dir: true,
+                });
+            }
+            out.push(CodePath { path, dir: false });
+        }
+    }
+    // Submodules keep their git directories under modules/, possibly nested.
+    if depth < 4 {
+        if let Ok(entries) = fs::read_dir(git_dir.join("modules")) {
+            for entry in entries.flatten() {
+                let sub = entry.path();
+                if sub.join("HEAD").is_file() {
+                    add_repository(&sub, work_tree, out, depth + 1);
+                } else if sub.is_dir() {
+                    // Submodule names may contain slashes: descend once more.
+                    add_repository_children(&sub, work_tree, out, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+fn add_repository_children(dir: &Path, work_tree: &Path, out: &mut Vec<CodePath>, depth: usize) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.path().join("HEAD").is_file() {
+                add_repository(&entry.path(), work_tree, out, depth);
+            }
+        }
+    }
+}
+
+/// The `core.hooksPath` a config file sets, resolved against the work tree, if it exists.
+fn hooks_path(config: &Path, work_tree: &Path) -> Option<PathBuf> {
+    let text = fs::read_to_string(config).ok()?;
+    let mut in_core = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_core = line.to_ascii_lowercase().starts_with("[core");
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=') {
+            if in_core && key.trim().eq_ignore_ascii_case("hookspath") {
+                let value = value.trim().trim_matches('"');
+                return fs::canonicalize(work_tree.join(value)).ok();
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("nono-git-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        fs::canonicalize(dir).unwrap()
+    }
+
+    #[test]
+    fn finds_hooks_config_submodules_worktrees_and_hooks_path() {
+        let root = scratch("repo");
+        let git = root.join(".git");
+        fs::create_dir_all(git.join("modules/sub")).unwrap();
+        fs::write(git.join("config"), "[core]\n\thooksPath = .githooks\n").unwrap();
+        fs::create_dir_all(root.join(".githooks")).unwrap();
+        fs::write(git.join("modules/sub/HEAD"), "ref: refs/heads/main\n").unwrap();
+        fs::write(git.join("modules/sub/config"), "").unwrap();
+        let paths: Vec<PathBuf> = code_paths(&root).into_iter().map(|c| c.path).collect();
+        for expected in [
+            git.join("hooks"),
+            git.join("config"),
+            root.join(".githooks"),
+            git.join("modules/sub/hooks"),
+            git.join("modules/sub/config"),
+        ] {
+            assert!(
+                paths.contains(&expected),
+                "{expected:?} missing from {paths:?}"
+            );
+        }
+
+        // A linked worktree: .git is a file pointing into the main repository.
+        let wt = scratch("worktree");
+        fs::create_dir_all(git.join("worktrees/wt")).unwrap();
+        fs::write(git.join("worktrees/wt/commondir"), "../..\n").unwrap();
+        fs::write(
+            wt.join(".git"),
+            format!("gitdir: {}\n", git.join("worktrees/wt").display()),
+        )
+        .unwrap();
+        let paths: Vec<PathBuf> = code_paths(&wt).into_iter().map(|c| c.path).collect();
+        assert!(paths.contains(&git.join("hooks")) && paths.contains(&git.join("config")));
+        let _ = fs::remove_dir_all(root);
+        let _ = fs::remove_dir_all(wt);
+    }
+
+    #[test]
+    fn a_plain_directory_has_none() {
+        let dir = scratch("plain");
+        assert!(code_paths(&dir).is_empty());
+        let _ = fs::remove_dir_all(dir);
+    }
+}

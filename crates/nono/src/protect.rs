@@ -1,0 +1,187 @@
+//! Which protected paths exist on this machine and how the plan keeps each one protected: the
+//! sensitive table, the code-running parts of git repositories inside writable grants, and
+//! listening Unix sockets outside the grants.
+
+use crate::access::{Access, Op};
+use crate::error::{Error, Result};
+use crate::git;
+use crate::machine::Machine;
+use crate::paths::{self, quote};
+use crate::plan::{Rule, SensitivePath, SensitiveState, Source};
+use crate::sensitive::{self, Protection, Root};
+use std::path::{Path, PathBuf};
+
+/// The group name of listening Unix sockets outside the grants.
+pub const SOCKET_GROUP: &str = "unix-socket";
+/// The group name of git hooks and configuration inside writable grants.
+pub const GIT_GROUP: &str = "git";
+
+/// Every protected path of the plan, classified against the user's grants.
+pub fn protected_paths(
+    grants: &[Rule],
+    unprotect: &[PathBuf],
+    sockets: &[PathBuf],
+    machine: &Machine,
+) -> Result<Vec<SensitivePath>> {
+    let mut classifier = Classifier {
+        grants,
+        unprotect,
+        used: vec![false; unprotect.len()],
+        found: Vec::new(),
+    };
+    for entry in sensitive::TABLE {
+        let full = match entry.root {
+            Root::Home => machine.home.join(entry.path),
+            Root::System => PathBuf::from(entry.path),
+        };
+        if std::fs::symlink_metadata(&full).is_err() {
+            continue;
+        }
+        let Ok(path) = paths::canonical(&full) else {
+            continue; // a dangling symlink leads to nothing readable
+        };
+        let dir = path.is_dir();
+        classifier.add(path, entry.group, entry.protection, dir)?;
+    }
+    for grant in grants
+        .iter()
+        .filter(|g| !g.file && g.access.allows(Op::Write))
+    {
+        for code in git::code_paths(&grant.path) {
+            classifier.add(code.path, GIT_GROUP, Protection::ReadOnly, code.dir)?;
+        }
+    }
+    if let Some(i) = classifier.used.iter().position(|u| !u) {
+        return Err(Error::refused(format!(
+            "--unprotect {}: not a protected path on this machine",
+            quote(&unprotect[i])
+        )));
+    }
+    let mut found = classifier.found;
+    let socket_paths = unreachable_sockets(grants, sockets, &found, machine);
+    found.extend(socket_paths);
+    Ok(found)
+}
+
+struct Classifier<'a> {
+    grants: &'a [Rule],
+    unprotect: &'a [PathBuf],
+    used: Vec<bool>,
+    found: Vec<SensitivePath>,
+}
+
+impl Classifier<'_> {
+    /// Classifies one protected path: untouched by grants, masked inside one, or lifted.
+    fn add(&mut self, path: PathBuf, group: &str, protection: Protection, dir: bool) -> Result<()> {
+        if self.found.iter().any(|s| s.path == path) {
+            return Ok(());
+        }
+        let touching: Vec<&Rule> = self
+            .grants
+            .iter()
+            .filter(|g| reaches(g, &path) || paths::is_within(&g.path, &path))
+            .collect();
+        let access = touching
+            .iter()
+            .fold(Access::NONE, |acc, g| acc.union(g.access));
+        let mut lifted = false;
+        for (i, u) in self.unprotect.iter().enumerate() {
+            if paths::is_within(&path, u) {
+                self.used[i] = true;
+                lifted = true;
+            }
+        }
+        let state = if !conflicts(protection, access) {
+            SensitiveState::NotGranted
+        } else if lifted {
+            SensitiveState::Unprotected
+        } else if let Some(inner) = touching.iter().find(|g| paths::is_within(&g.path, &path)) {
+            return Err(Error::refused(format!(
+                "{} is protected (group {group}): add --unprotect {} to grant it anyway",
+                grant_label(inner),
+                quote(&path)
+            )));
+        } else {
+            SensitiveState::Masked
+        };
+        self.found.push(SensitivePath {
+            path,
+            group: group.to_string(),
+            protection,
+            dir,
+            state,
+        });
+        Ok(())
+    }
+}
+
+/// Listening sockets a program could connect to although no grant allows it. A socket beneath
+/// a writable directory grant is the program's to use (as Landlock's RESOLVE_UNIX right would
+/// have it); `--allow-unix-socket` grants one more; a socket already inside a masked directory
+/// needs nothing more. On Landlock ABI 9 the kernel denies the rest itself; below it each one is
+/// masked.
+fn unreachable_sockets(
+    grants: &[Rule],
+    sockets: &[PathBuf],
+    found: &[SensitivePath],
+    machine: &Machine,
+) -> Vec<SensitivePath> {
+    machine
+        .unix_sockets
+        .iter()
+        .filter_map(|s| paths::canonical(s).ok())
+        .filter(|s| {
+            !grants
+                .iter()
+                .any(|g| !g.file && g.access.allows(Op::Write) && paths::is_within(s, &g.path))
+        })
+        .filter(|s| {
+            !found.iter().any(|f| {
+                f.state == SensitiveState::Masked
+                    && f.protection == Protection::Hidden
+                    && paths::is_within(s, &f.path)
+            })
+        })
+        .map(|path| {
+            let state = if sockets.contains(&path) {
+                SensitiveState::Unprotected
+            } else if machine.landlock_abi >= 9 {
+                SensitiveState::NotGranted
+            } else {
+                SensitiveState::Masked
+            };
+            SensitivePath {
+                path,
+                group: SOCKET_GROUP.into(),
+                protection: Protection::Hidden,
+                dir: false,
+                state,
+            }
+        })
+        .collect()
+}
+
+/// Whether rule `rule` reaches `path` (the path itself or, for a directory rule, beneath it).
+pub fn reaches(rule: &Rule, path: &Path) -> bool {
+    if rule.file {
+        rule.path == path
+    } else {
+        paths::is_within(path, &rule.path)
+    }
+}
+
+/// Whether `access` on a path includes something `protection` forbids.
+pub fn conflicts(protection: Protection, access: Access) -> bool {
+    match protection {
+        Protection::Hidden => !access.is_empty(),
+        Protection::ReadOnly => access.allows(Op::Write),
+    }
+}
+
+/// A grant as the user typed it.
+pub fn grant_label(rule: &Rule) -> String {
+    match &rule.source {
+        Source::Grant { flag, given } => format!("{} {}", flag.flag(), quote(given)),
+        _ => quote(&rule.path),
+    }
+}
