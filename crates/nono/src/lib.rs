@@ -35,6 +35,7 @@ pub mod env;
 pub mod exec;
 pub mod explain;
 pub mod machine;
+pub mod macos;
 pub mod plan;
 pub mod prepare;
 pub mod sensitive;
