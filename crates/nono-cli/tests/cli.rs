@@ -172,7 +172,7 @@ fn old_landlock_is_refused_with_kernel_and_abi_named() {
         "{err}"
     );
     assert!(
-        err.contains("signals to processes outside the sandbox"),
+        err.contains("abstract Unix sockets outside the sandbox"),
         "{err}"
     );
     assert!(err.contains("--allow-degraded"));
@@ -213,7 +213,7 @@ fn allow_degraded_runs_and_prints_every_dropped_protection() {
         "{err}"
     );
     assert!(
-        err.contains("signals to processes outside the sandbox (needs Landlock ABI 6)"),
+        err.contains("abstract Unix sockets outside the sandbox (needs Landlock ABI 6)"),
         "{err}"
     );
     // The warning comes before the program's own output, and the filesystem rules still hold.

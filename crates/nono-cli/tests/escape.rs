@@ -365,13 +365,21 @@ fn no_new_namespaces_inside_the_sandbox() {
     assert_eq!(python(&f, Some(SANDBOX), code, &[]).trim(), "-1 1");
 }
 
+/// Both shapes of sandbox: Landlock scoping alone (no namespace is needed for `--allow .` on
+/// a machine without listening sockets), and the PID namespace (`--net-block` forces it).
+const BOTH_MODES: [&[&str]; 2] = [&["--allow", "."], &["--allow", ".", "--net-block"]];
+
 #[test]
 fn signals_to_outside_processes_fail() {
     let f = Fixture::new();
     let code = "import os, sys, signal\ntry:\n    os.kill(int(sys.argv[1]), signal.SIGTERM); print('sent')\nexcept OSError as e:\n    print(e.errno)";
-    let mut victim = Victim::spawn();
-    assert_eq!(python(&f, Some(SANDBOX), code, &[&victim.pid()]), "1\n");
-    assert!(victim.alive(), "the victim must survive");
+    for flags in BOTH_MODES {
+        let mut victim = Victim::spawn();
+        let out = python(&f, Some(flags), code, &[&victim.pid()]);
+        // EPERM from Landlock's signal scope, or ESRCH: the pid does not exist in the namespace.
+        assert!(out == "1\n" || out == "3\n", "{flags:?}: {out}");
+        assert!(victim.alive(), "the victim must survive ({flags:?})");
+    }
     let mut control = Victim::spawn();
     assert_eq!(python(&f, None, code, &[&control.pid()]), "sent\n");
     assert!(!control.alive(), "control: the signal kills it bare");
@@ -381,13 +389,40 @@ fn signals_to_outside_processes_fail() {
 fn sigio_to_outside_processes_fails() {
     let f = Fixture::new();
     // Arm SIGIO on a pipe for the victim's pid, then make the pipe readable.
-    let code = "import fcntl, os, sys\nr, w = os.pipe()\nfcntl.fcntl(r, fcntl.F_SETOWN, int(sys.argv[1]))\nfcntl.fcntl(r, fcntl.F_SETFL, os.O_ASYNC)\nos.write(w, b'x')\nprint('armed')";
-    let mut victim = Victim::spawn();
-    python(&f, Some(SANDBOX), code, &[&victim.pid()]);
-    assert!(victim.alive(), "SIGIO must not reach the victim");
+    let code = "import fcntl, os, sys\nr, w = os.pipe()\ntry:\n    fcntl.fcntl(r, fcntl.F_SETOWN, int(sys.argv[1]))\nexcept OSError as e:\n    print(e.errno)\nfcntl.fcntl(r, fcntl.F_SETFL, os.O_ASYNC)\nos.write(w, b'x')\nprint('armed')";
+    for flags in BOTH_MODES {
+        let mut victim = Victim::spawn();
+        python(&f, Some(flags), code, &[&victim.pid()]);
+        assert!(
+            victim.alive(),
+            "SIGIO must not reach the victim ({flags:?})"
+        );
+    }
     let mut control = Victim::spawn();
     python(&f, None, code, &[&control.pid()]);
     assert!(!control.alive(), "control: SIGIO kills it bare");
+}
+
+#[test]
+fn other_processes_are_invisible_in_the_pid_namespace() {
+    let f = Fixture::new();
+    let victim = Victim::spawn();
+    let code = "import os, sys\ntry:\n    print(open(f'/proc/{sys.argv[1]}/cmdline').read().split(chr(0))[0])\nexcept OSError as e:\n    print(e.errno)\nprint(sum(1 for p in os.listdir('/proc') if p.isdigit()) < 10)";
+    assert_eq!(
+        python(&f, None, code, &[&victim.pid()]).lines().next(),
+        Some("sleep"),
+        "control"
+    );
+    let out = python(
+        &f,
+        Some(&["--allow", ".", "--net-block"]),
+        code,
+        &[&victim.pid()],
+    );
+    assert_eq!(
+        out, "2\nTrue\n",
+        "no /proc entry, and only the sandbox's few processes"
+    );
 }
 
 #[test]
@@ -409,10 +444,17 @@ try:
 except OSError as e:
     print("mem", e.errno)
 "#;
-    let mut victim = Victim::spawn();
-    let out = python(&f, Some(SANDBOX), code, &[&victim.pid()]);
-    assert_eq!(out, "-1 1\nenviron 13\nmem 13\n");
-    assert!(victim.alive());
+    for flags in BOTH_MODES {
+        let mut victim = Victim::spawn();
+        let out = python(&f, Some(flags), code, &[&victim.pid()]);
+        // ptrace: EPERM from seccomp. /proc: EACCES from Landlock's ptrace scoping, or
+        // ENOENT inside a PID namespace, where the victim has no entry.
+        assert!(
+            out == "-1 1\nenviron 13\nmem 13\n" || out == "-1 1\nenviron 2\nmem 2\n",
+            "{flags:?}: {out}"
+        );
+        assert!(victim.alive());
+    }
     if is_root() {
         let control = Victim::spawn();
         let bare = python(&f, None, code, &[&control.pid()]);
@@ -450,6 +492,18 @@ fn unix_sockets_outside_grants_are_unreachable() {
     assert!(
         listener.accept().is_err(),
         "the daemon must receive no connection"
+    );
+
+    // Without user namespaces (and below Landlock ABI 9) it cannot be masked: refused.
+    let out = f
+        .nono(["run", "--allow", ".", "--simulate-no-userns", "--", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(125));
+    assert!(
+        stderr(&out).contains("--allow-unix-socket"),
+        "{}",
+        stderr(&out)
     );
 
     // --allow-unix-socket grants exactly that one.

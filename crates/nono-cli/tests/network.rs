@@ -125,11 +125,10 @@ conn, _ = srv.accept(); c.sendall(b"ping"); print(conn.recv(4).decode())
 fn net_block_without_namespaces_falls_back_to_unix_sockets_only() {
     let f = Fixture::new();
     let l = listeners();
-    let out = client(
-        &f,
-        &["--allow", ".", "--net-block", "--simulate-no-userns"],
-        l.port,
-    );
+    let sockets = allow_listening_sockets();
+    let mut flags = vec!["--allow", ".", "--net-block", "--simulate-no-userns"];
+    flags.extend(sockets.iter().map(String::as_str));
+    let out = client(&f, &flags, l.port);
     // EAFNOSUPPORT (97): seccomp refuses to create any IP socket at all.
     assert_eq!(out, "tcp failed: 97\nudp failed: 97\n");
     let (tcp, udp) = l.received();

@@ -235,7 +235,7 @@ pub enum EnvChange {
 }
 
 /// Kernel layers the plan uses on this machine.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layers {
     /// Kernel release, e.g. `6.18.0`.
     pub kernel: String,
@@ -246,6 +246,8 @@ pub struct Layers {
     /// Unprivileged user namespace with a private mount namespace (for masks and a private
     /// temporary directory).
     pub mount_namespace: bool,
+    /// PID namespace with its own /proc (whenever the user namespace is used).
+    pub pid_namespace: bool,
     /// Private network namespace (for `--net-block`).
     pub network_namespace: bool,
     /// The seccomp filter (kernel attack surface, terminal injection, foreign syscalls,

@@ -45,17 +45,22 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         .filter(|s| s.state == SensitiveState::Masked)
         .collect();
     if let (Some(first), false) = (masked.first(), machine.user_namespaces) {
+        let path = quote(&first.path);
+        if first.group == protect::SOCKET_GROUP {
+            return Err(Error::refused(format!(
+                "the Unix socket {path} listens outside the grants, and without user namespaces (or Landlock ABI 9) nothing can keep the program from connecting to it; allow it explicitly with --allow-unix-socket {path}"
+            )));
+        }
         let grant = covering_grant(&rules, &first.path);
         return Err(Error::refused(format!(
-            "{grant} would expose {} (group {}), and user namespaces are unavailable to mask it; narrow the grant or add --unprotect {}",
-            quote(&first.path),
-            first.group,
-            quote(&first.path)
+            "{grant} would expose {path} (group {}), and user namespaces are unavailable to mask it; narrow the grant or add --unprotect {path}",
+            first.group
         )));
     }
     let network_namespace = policy.net_block && machine.user_namespaces;
     let mount_namespace = !masked.is_empty() || network_namespace;
-    let (landlock_abi_needed, dropped) = kernel_gaps(policy, machine, network_namespace);
+    let (landlock_abi_needed, dropped) =
+        kernel_gaps(policy, machine, network_namespace, mount_namespace);
     if !dropped.is_empty() && !policy.allow_degraded {
         let list: Vec<String> = dropped
             .iter()
@@ -101,6 +106,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
             landlock_abi: machine.landlock_abi,
             landlock_abi_needed,
             mount_namespace,
+            pid_namespace: mount_namespace,
             network_namespace,
             seccomp: machine.seccomp,
             dropped,
@@ -307,11 +313,17 @@ fn add_baseline(rules: &mut Vec<Rule>, sensitive: &[SensitivePath], machine: &Ma
 }
 
 /// The Landlock ABI the plan needs, and the protections this kernel cannot give.
-fn kernel_gaps(policy: &Policy, machine: &Machine, network_namespace: bool) -> (u8, Vec<Dropped>) {
-    let mut needs: Vec<(u8, &str)> = vec![
-        (3, "truncation of files outside write grants"),
-        (6, "signals to processes outside the sandbox"),
-    ];
+fn kernel_gaps(
+    policy: &Policy,
+    machine: &Machine,
+    network_namespace: bool,
+    pid_namespace: bool,
+) -> (u8, Vec<Dropped>) {
+    let mut needs: Vec<(u8, &str)> = vec![(3, "truncation of files outside write grants")];
+    if !pid_namespace {
+        // In a PID namespace, processes outside cannot even be named.
+        needs.push((6, "signals to processes outside the sandbox"));
+    }
     if !network_namespace {
         // Abstract sockets belong to a network namespace; without a private one, only
         // Landlock's scope keeps the host's out of reach.

@@ -111,12 +111,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
         cap_file: CAP_FILE.into(),
         layers: Layers {
             kernel: "darwin".into(),
-            landlock_abi: 0,
-            landlock_abi_needed: 0,
-            mount_namespace: false,
-            network_namespace: false,
-            seccomp: false,
-            dropped: Vec::new(),
+            ..Layers::default()
         },
     }
 }

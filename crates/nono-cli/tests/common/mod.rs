@@ -118,6 +118,25 @@ impl Drop for Fixture {
     }
 }
 
+/// `--allow-unix-socket` for every socket listening on this machine: tests that plan without
+/// user namespaces would otherwise be refused because of other programs' sockets.
+pub fn allow_listening_sockets() -> Vec<String> {
+    use std::os::unix::fs::FileTypeExt;
+    let table = std::fs::read_to_string("/proc/net/unix").unwrap_or_default();
+    let mut flags = Vec::new();
+    for line in table.lines().skip(1) {
+        let Some(path) = line.split_whitespace().nth(7) else {
+            continue;
+        };
+        let is_socket = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket());
+        if path.starts_with('/') && is_socket {
+            flags.push("--allow-unix-socket".to_string());
+            flags.push(path.to_string());
+        }
+    }
+    flags
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -9,20 +9,28 @@ mod landlock;
 mod namespace;
 mod process;
 mod seccomp;
+mod supervise;
 mod sys;
 
 use crate::error::Result;
 use crate::plan::Plan;
 
-/// Applies every layer of `plan` to this process. On error nothing has been exec'd and the
-/// caller must exit without running the program.
+/// Applies every layer of `plan`. Returns in the process that must exec the program; with
+/// namespaces that is a child, and nono itself stays outside as its supervisor (see
+/// [`supervise`]). On error nothing has been exec'd and the caller must exit without running
+/// the program.
 pub fn apply(plan: &Plan) -> Result<()> {
     // SAFETY: these getters cannot fail.
     let (uid, gid, euid) = unsafe { (libc::getuid(), libc::getgid(), libc::geteuid()) };
     let state_dir = crate::prepare::state_dir(plan);
-    if plan.needs_namespaces() {
+    let status_pipe = if plan.needs_namespaces() {
         namespace::enter(plan, uid, gid, state_dir)?;
-    }
+        let pipe = supervise::fork_init()?;
+        namespace::mount_proc()?;
+        Some(pipe)
+    } else {
+        None
+    };
     process::close_inherited_fds(&plan.keep_fds)?;
     process::no_core_dumps()?;
     process::drop_capabilities(euid == 0 || plan.needs_namespaces())?;
@@ -30,6 +38,9 @@ pub fn apply(plan: &Plan) -> Result<()> {
     landlock::restrict(plan)?;
     if plan.layers.seccomp {
         seccomp::install(plan.network.sockets)?;
+    }
+    if let Some(pipe) = status_pipe {
+        supervise::fork_program(pipe)?;
     }
     Ok(())
 }

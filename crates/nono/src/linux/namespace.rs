@@ -1,6 +1,7 @@
 //! Namespaces, the first layer: an unprivileged user namespace with a private mount namespace
-//! (to mask sensitive paths inside grants and give the run its own temporary directory) and,
-//! for `--net-block`, a private network namespace with only a loopback interface.
+//! (to mask sensitive paths inside grants and give the run its own temporary directory), a PID
+//! namespace with its own /proc (other processes cannot be seen, signalled or named) and, for
+//! `--net-block`, a private network namespace with only a loopback interface.
 //!
 //! This must run before Landlock: once Landlock is applied, mounts can no longer change.
 
@@ -13,7 +14,7 @@ use std::path::Path;
 
 /// Enters the namespaces the plan asks for and sets up its mounts.
 pub fn enter(plan: &Plan, uid: u32, gid: u32, state_dir: &Path) -> Result<()> {
-    let mut flags = libc::CLONE_NEWUSER | libc::CLONE_NEWNS;
+    let mut flags = libc::CLONE_NEWUSER | libc::CLONE_NEWNS | libc::CLONE_NEWPID;
     if plan.layers.network_namespace {
         flags |= libc::CLONE_NEWNET;
     }
@@ -61,17 +62,26 @@ fn reasons(plan: &Plan) -> String {
     why.join(" and ")
 }
 
-/// Maps the caller's ids to themselves, so file ownership looks unchanged inside. Root maps
-/// every id when it may; anyone else maps only their own.
+/// Mounts a /proc of the new PID namespace over the old one, so that only the sandbox's own
+/// processes can be seen. Called in the namespace's first process.
+pub fn mount_proc() -> Result<()> {
+    sys::mount(
+        Some(Path::new("proc")),
+        Path::new("/proc"),
+        Some("proc"),
+        libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+        None,
+    )
+}
+
+/// Maps the caller's ids to themselves, so their own files look unchanged inside (files of
+/// other users show as the overflow id).
 fn map_ids(uid: u32, gid: u32) -> Result<()> {
     let write = |file: &str, text: &str| {
         std::fs::write(file, text)
             .map_err(|e| Error::refused(format!("cannot write {file} for the user namespace: {e}")))
     };
     write("/proc/self/setgroups", "deny")?;
-    if uid == 0 && std::fs::write("/proc/self/uid_map", "0 0 4294967295").is_ok() {
-        return write("/proc/self/gid_map", "0 0 4294967295");
-    }
     write("/proc/self/uid_map", &format!("{uid} {uid} 1"))?;
     write("/proc/self/gid_map", &format!("{gid} {gid} 1"))
 }
