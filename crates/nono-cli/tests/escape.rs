@@ -592,3 +592,27 @@ fn git_hooks_and_config_stay_read_only_while_git_works() {
     assert_eq!(child_code(&out), 0, "{}", stderr(&out));
     assert!(hook.exists());
 }
+
+#[test]
+fn no_capabilities_survive_not_even_for_root() {
+    let f = Fixture::new();
+    // Effective and permitted capabilities of a grandchild of the sandboxed program.
+    let script = "sh -c 'grep -E \"^Cap(Prm|Eff)\" /proc/self/status'";
+    let caps = |out: &std::process::Output| stdout(out).replace('\t', " ");
+    if is_root() {
+        let bare = f.bare_sh(script);
+        assert!(
+            !caps(&bare).contains("CapEff: 0000000000000000"),
+            "control: root has capabilities"
+        );
+    }
+    for flags in BOTH_MODES {
+        let out = f.run_sh(flags, script);
+        assert_eq!(
+            caps(&out),
+            "CapPrm: 0000000000000000\nCapEff: 0000000000000000\n",
+            "{flags:?}: {}",
+            stderr(&out)
+        );
+    }
+}

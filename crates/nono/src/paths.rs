@@ -34,8 +34,21 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Resolves every symlink in an existing path.
+///
+/// The kernel resolves the whole path in one `open(O_PATH)` and names the result in
+/// `/proc/self/fd`: three system calls whatever the depth, where realpath(3) makes one per
+/// component. nono runs before every command, so this matters.
 pub fn canonical(path: &Path) -> io::Result<PathBuf> {
-    std::fs::canonicalize(path)
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_PATH)
+        .open(path)?;
+    use std::os::fd::AsRawFd;
+    match std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
+        Ok(resolved) if resolved.is_absolute() => Ok(resolved),
+        _ => std::fs::canonicalize(path), // no /proc: do it component by component
+    }
 }
 
 /// Resolves symlinks in the longest existing prefix of `path` and appends the rest: the path

@@ -55,30 +55,24 @@ pub fn no_core_dumps() -> Result<()> {
         .map_err(|e| Error::refused(format!("cannot disable core dumps: {e}")))
 }
 
-/// Empties the capability bounding, inheritable and ambient sets, so that after exec the
-/// program holds no capability, even as root. Needs CAP_SETPCAP, which root and a process in
-/// its own user namespace have; other callers hold no capabilities to drop.
+/// Leaves the process with no capability, and makes sure exec cannot give any back, even to
+/// root: every capability set is emptied, and the securebits stop uid 0 from regaining the
+/// bounding set at exec (SECBIT_NOROOT) and lock that in. Two system calls, where emptying the
+/// bounding set takes one per capability; `no_new_privs` covers setuid and file capabilities.
 pub fn drop_capabilities(privileged: bool) -> Result<()> {
     let fail = |e: std::io::Error| Error::refused(format!("cannot drop capabilities: {e}"));
-    prctl(
-        libc::PR_CAP_AMBIENT,
-        libc::PR_CAP_AMBIENT_CLEAR_ALL as libc::c_ulong,
-        0,
-    )
-    .map_err(fail)?;
-    if !privileged {
-        return Ok(());
-    }
-    for cap in 0..64 {
-        // SAFETY: PR_CAPBSET_READ takes one integer and returns 1, 0, or -1 with EINVAL past
-        // the last capability.
-        match unsafe { libc::prctl(libc::PR_CAPBSET_READ, cap as libc::c_ulong, 0, 0, 0) } {
-            0 => continue, // already gone, e.g. in a nested sandbox
-            1 => prctl(libc::PR_CAPBSET_DROP, cap, 0).map_err(fail)?,
-            _ => break,
+    if privileged {
+        const SECUREBITS: libc::c_ulong = 0xef; // NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE, all locked
+        if let Err(e) = prctl(libc::PR_SET_SECUREBITS, SECUREBITS, 0) {
+            // A nested sandbox lacks CAP_SETPCAP, and its parent locked the bits already.
+            // SAFETY: PR_GET_SECUREBITS takes no argument.
+            let current = unsafe { libc::prctl(libc::PR_GET_SECUREBITS, 0, 0, 0, 0) };
+            if current < 0 || (current as libc::c_ulong) & SECUREBITS != SECUREBITS {
+                return Err(fail(e));
+            }
         }
     }
-    clear_inheritable().map_err(fail)
+    clear_all_sets().map_err(fail)
 }
 
 #[repr(C)]
@@ -95,24 +89,17 @@ struct CapData {
     inheritable: u32,
 }
 
-fn clear_inheritable() -> std::io::Result<()> {
+/// Empties the effective, permitted and inheritable sets (and so the ambient set).
+fn clear_all_sets() -> std::io::Result<()> {
     const VERSION_3: u32 = 0x2008_0522;
     let mut header = CapHeader {
         version: VERSION_3,
         pid: 0,
     };
-    let mut data = [CapData::default(); 2];
-    // SAFETY: capget/capset with a v3 header read/write exactly two data structs.
-    unsafe {
-        if libc::syscall(libc::SYS_capget, &mut header, data.as_mut_ptr()) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        for d in &mut data {
-            d.inheritable = 0;
-        }
-        if libc::syscall(libc::SYS_capset, &mut header, data.as_ptr()) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
+    let data = [CapData::default(); 2];
+    // SAFETY: capset with a v3 header reads exactly two data structs.
+    if unsafe { libc::syscall(libc::SYS_capset, &mut header, data.as_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
     }
     Ok(())
 }
