@@ -88,6 +88,9 @@ pub struct SandboxArgs {
     /// Testing: plan as if user namespaces were unavailable.
     #[arg(long, hide = true)]
     pub simulate_no_userns: bool,
+    /// Testing: plan as if the kernel had no seccomp filters.
+    #[arg(long, hide = true)]
+    pub simulate_no_seccomp: bool,
 }
 
 #[derive(Debug, Args)]

@@ -43,5 +43,8 @@ pub fn machine(args: &SandboxArgs) -> Result<Machine> {
     if args.simulate_no_userns {
         machine.user_namespaces = false;
     }
+    if args.simulate_no_seccomp {
+        machine.seccomp = false;
+    }
     Ok(machine)
 }

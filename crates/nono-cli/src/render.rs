@@ -194,10 +194,18 @@ fn layer_lines(plan: &Plan) -> Vec<String> {
                 "no (not needed)"
             }
         ),
+        format!(
+            "PID namespace: {}",
+            if l.pid_namespace {
+                "yes (own /proc: other processes cannot be seen or signalled)"
+            } else {
+                "no (Landlock scopes signals and ptrace to the sandbox; other processes' command lines in /proc are visible)"
+            }
+        ),
         format!("network namespace: {}", yes_no(l.network_namespace)),
         "no_new_privs, capabilities dropped, descriptors above 2 closed, core dumps off".into(),
         if l.seccomp {
-            seccomp_line()
+            seccomp_line(plan)
         } else {
             "seccomp: unavailable".into()
         },
@@ -205,18 +213,19 @@ fn layer_lines(plan: &Plan) -> Vec<String> {
 }
 
 #[cfg(target_os = "linux")]
-fn seccomp_line() -> String {
+fn seccomp_line(plan: &Plan) -> String {
     let calls: Vec<&str> = nono::linux::denied_syscalls().collect();
     let ioctls: Vec<&str> = nono::linux::denied_ioctls().collect();
     format!(
-        "seccomp: foreign-architecture and x32 calls fail; denied: {}; ioctl {}; clone with namespace flags; personality changes",
+        "seccomp: foreign-architecture and x32 calls fail; denied: {}; ioctl {}; clone with namespace flags; personality changes{}",
         calls.join(" "),
-        ioctls.join(" ")
+        ioctls.join(" "),
+        if plan.layers.landlock_abi < 3 { "; truncate (Landlock below ABI 3 cannot check it)" } else { "" }
     )
 }
 
 #[cfg(not(target_os = "linux"))]
-fn seccomp_line() -> String {
+fn seccomp_line(_plan: &Plan) -> String {
     "seccomp: Linux only".into()
 }
 

@@ -209,15 +209,72 @@ fn allow_degraded_runs_and_prints_every_dropped_protection() {
         "{err}"
     );
     assert!(
-        err.contains("truncation of files outside write grants (needs Landlock ABI 3)"),
-        "{err}"
-    );
-    assert!(
         err.contains("abstract Unix sockets outside the sandbox (needs Landlock ABI 6)"),
         "{err}"
     );
+    // Truncation is not dropped: seccomp takes it over below ABI 3.
+    assert!(!err.contains("truncation"), "{err}");
     // The warning comes before the program's own output, and the filesystem rules still hold.
     assert!(err.contains("Permission denied"), "{err}");
+}
+
+#[test]
+fn below_abi_3_seccomp_stops_truncate() {
+    let f = Fixture::new();
+    let target = f.outside.join("file.txt");
+    let outside = f.outside.to_string_lossy().into_owned();
+    // truncate(2) by path: Landlock before ABI 3 does not check it.
+    let code = format!(
+        "/usr/bin/python3 -c 'import os; os.truncate(\"{}\", 0)'",
+        target.display()
+    );
+    let flags = [
+        "--read",
+        &outside,
+        "--simulate-abi",
+        "2",
+        "--allow-degraded",
+    ];
+    let out = f.run_sh(&flags, &code);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("Operation not permitted"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&target), "outside data");
+    // Positive control: the same call truncates the file without nono.
+    let bare = f.bare_sh(&code);
+    assert_eq!(bare.status.code(), Some(0), "{}", stderr(&bare));
+    assert_eq!(read(&target), "");
+}
+
+#[test]
+fn without_seccomp_the_dropped_protections_are_named() {
+    let f = Fixture::new();
+    let out = f.run_sh(&["--allow", ".", "--simulate-no-seccomp"], "true");
+    assert_eq!(out.status.code(), Some(125));
+    let err = stderr(&out);
+    for expected in [
+        "terminal injection",
+        "io_uring",
+        "foreign architectures",
+        "CONFIG_SECCOMP_FILTER",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+}
+
+#[test]
+fn namespaces_cover_signals_and_abstract_sockets_below_abi_6() {
+    let f = Fixture::new();
+    // ABI 3 with --net-block: the PID and network namespaces give what scopes would.
+    let out = f.run_sh(
+        &["--allow", ".", "--net-block", "--simulate-abi", "3"],
+        "echo ran",
+    );
+    assert_eq!(stdout(&out), "ran\n", "{}", stderr(&out));
+    assert!(!stderr(&out).contains("WARNING"), "{}", stderr(&out));
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub fn apply(plan: &Plan) -> Result<()> {
     process::no_new_privs()?;
     landlock::restrict(plan)?;
     if plan.layers.seccomp {
-        seccomp::install(plan.network.sockets)?;
+        seccomp::install(seccomp::Filter::for_plan(plan))?;
     }
     if let Some(pipe) = status_pipe {
         supervise::fork_program(pipe)?;

@@ -164,8 +164,30 @@ impl Program {
     }
 }
 
-/// Builds the filter for a plan's socket policy.
-fn build(sockets: SocketPolicy) -> Vec<libc::sock_filter> {
+/// What varies between plans in the filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Filter {
+    /// Which socket families may be created.
+    pub sockets: SocketPolicy,
+    /// Deny truncate(2): below Landlock ABI 3 it is the one way to truncate a file the
+    /// program could not open for writing. (ftruncate needs a descriptor opened for writing,
+    /// and open with O_TRUNC needs write access, both of which Landlock checks.)
+    pub deny_truncate: bool,
+}
+
+impl Filter {
+    /// The filter a plan needs.
+    pub fn for_plan(plan: &crate::plan::Plan) -> Filter {
+        Filter {
+            sockets: plan.network.sockets,
+            deny_truncate: plan.layers.landlock_abi < 3,
+        }
+    }
+}
+
+/// Builds the filter.
+fn build(filter: Filter) -> Vec<libc::sock_filter> {
+    let sockets = filter.sockets;
     let mut p = Program::default();
     p.load(OFFSET_ARCH);
     p.op(JEQ_K, NATIVE_ARCH, 1, 0);
@@ -178,6 +200,9 @@ fn build(sockets: SocketPolicy) -> Vec<libc::sock_filter> {
     }
     for d in DENIED {
         p.if_eq_ret(d.nr as u32, ret_errno(d.errno));
+    }
+    if filter.deny_truncate {
+        p.if_eq_ret(libc::SYS_truncate as u32, ret_errno(libc::EPERM));
     }
     p.on_syscall(libc::SYS_ioctl, |b| {
         b.load(arg_low(1));
@@ -231,8 +256,8 @@ fn build(sockets: SocketPolicy) -> Vec<libc::sock_filter> {
 
 /// Installs the filter on this thread; it is inherited by every child and cannot be removed.
 /// `no_new_privs` must already be set.
-pub fn install(sockets: SocketPolicy) -> Result<()> {
-    let filter = build(sockets);
+pub fn install(filter: Filter) -> Result<()> {
+    let filter = build(filter);
     let program = libc::sock_fprog {
         len: u16::try_from(filter.len())
             .map_err(|_| Error::refused("the seccomp filter is too long"))?,
@@ -269,7 +294,7 @@ mod tests {
             SocketPolicy::Local,
             SocketPolicy::UnixOnly,
         ] {
-            let prog = build(policy);
+            let prog = build(sockets_only(policy));
             assert!(prog.len() < 4096);
             for (i, insn) in prog.iter().enumerate() {
                 if insn.code & 0x07 == 0x05 {
@@ -309,13 +334,33 @@ mod tests {
         }
     }
 
+    fn sockets_only(sockets: SocketPolicy) -> Filter {
+        Filter {
+            sockets,
+            deny_truncate: false,
+        }
+    }
+
     fn verdict(policy: SocketPolicy, nr: libc::c_long, args: [u64; 6]) -> u32 {
-        run(&build(policy), NATIVE_ARCH, nr as u32, args)
+        run(&build(sockets_only(policy)), NATIVE_ARCH, nr as u32, args)
+    }
+
+    #[test]
+    fn truncate_is_denied_only_when_landlock_cannot_check_it() {
+        let mut filter = sockets_only(SocketPolicy::Any);
+        let truncate = libc::SYS_truncate as u32;
+        assert_eq!(
+            run(&build(filter), NATIVE_ARCH, truncate, [0; 6]),
+            RET_ALLOW
+        );
+        filter.deny_truncate = true;
+        let denied = run(&build(filter), NATIVE_ARCH, truncate, [0; 6]);
+        assert_eq!(denied, ret_errno(libc::EPERM));
     }
 
     #[test]
     fn foreign_architectures_and_x32_get_enosys() {
-        let prog = build(SocketPolicy::Any);
+        let prog = build(sockets_only(SocketPolicy::Any));
         const AUDIT_ARCH_I386: u32 = 0x4000_0003;
         assert_eq!(
             run(&prog, AUDIT_ARCH_I386, 359, [0; 6]),
