@@ -138,3 +138,20 @@ fn net_block_without_namespaces_falls_back_to_unix_sockets_only() {
         "the host listener must receive nothing"
     );
 }
+
+#[test]
+fn net_block_leaves_only_a_private_loopback_interface() {
+    let f = Fixture::new();
+    let code = "import os, socket; print(os.readlink('/proc/self/ns/net'), [n for _, n in socket.if_nameindex()])";
+    let bare = f.bare_sh(&format!("/usr/bin/python3 -c \"{code}\""));
+    let out = f
+        .nono(["run", "--allow", ".", "--net-block", "--", "/usr/bin/python3", "-c", code])
+        .output()
+        .unwrap();
+    let (host_ns, _) = stdout(&bare).split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())).unwrap();
+    let inside = stdout(&out);
+    // Another network namespace, whose only interface is loopback: no route for ICMP, raw,
+    // SCTP or any other IP protocol.
+    assert!(!inside.starts_with(&host_ns), "same namespace: {inside}");
+    assert!(inside.ends_with(" ['lo']\n"), "{inside} {}", stderr(&out));
+}
