@@ -31,14 +31,18 @@ pub struct Grant {
     pub flag: GrantFlag,
     /// The path as written (may start with `~`, may be relative).
     pub path: PathBuf,
+    /// Whether a missing path is skipped instead of refused (profiles use it for state that
+    /// an agent creates on its first run).
+    pub optional: bool,
 }
 
 impl Grant {
-    /// A grant of `path` by `flag`.
+    /// A grant of `path` by `flag`; the path must exist.
     pub fn new(flag: GrantFlag, path: impl Into<PathBuf>) -> Grant {
         Grant {
             flag,
             path: path.into(),
+            optional: false,
         }
     }
 }

@@ -224,7 +224,12 @@ fn grant_rules(policy: &Policy, machine: &Machine) -> Result<Vec<Rule>> {
     let mut rules = Vec::with_capacity(policy.grants.len());
     for grant in &policy.grants {
         let flag = grant.flag.flag();
-        let path = canonical_input(&grant.path, flag, machine)?;
+        let path = match canonical_input(&grant.path, flag, machine) {
+            Ok(path) => path,
+            // A profile's optional grant (an agent's state directory before its first run).
+            Err(_) if grant.optional => continue,
+            Err(e) => return Err(e),
+        };
         let is_dir = path.is_dir();
         if grant.flag.is_file() && is_dir {
             return Err(Error::refused(format!(
