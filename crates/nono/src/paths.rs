@@ -34,20 +34,26 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Resolves every symlink in an existing path.
+pub fn canonical(path: &Path) -> io::Result<PathBuf> {
+    resolve(path).map(|(path, _)| path)
+}
+
+/// Resolves every symlink in an existing path, and says whether it is a directory.
 ///
 /// The kernel resolves the whole path in one `open(O_PATH)` and names the result in
-/// `/proc/self/fd`: three system calls whatever the depth, where realpath(3) makes one per
-/// component. nono runs before every command, so this matters.
-pub fn canonical(path: &Path) -> io::Result<PathBuf> {
+/// `/proc/self/fd`: four system calls whatever the depth (one for a missing path), where
+/// realpath(3) makes one per component. nono runs before every command, so this matters.
+pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
+    use std::os::fd::AsRawFd;
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_PATH)
         .open(path)?;
-    use std::os::fd::AsRawFd;
+    let is_dir = file.metadata()?.is_dir();
     match std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
-        Ok(resolved) if resolved.is_absolute() => Ok(resolved),
-        _ => std::fs::canonicalize(path), // no /proc: do it component by component
+        Ok(resolved) if resolved.is_absolute() => Ok((resolved, is_dir)),
+        _ => Ok((std::fs::canonicalize(path)?, is_dir)), // no /proc: one component at a time
     }
 }
 

@@ -29,18 +29,26 @@ pub fn protected_paths(
         used: vec![false; unprotect.len()],
         found: Vec::new(),
     };
+    // One listing of the home directory spares a failed lookup per absent table entry.
+    let in_home: std::collections::HashSet<std::ffi::OsString> = std::fs::read_dir(&machine.home)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
     for entry in sensitive::TABLE {
         let full = match entry.root {
-            Root::Home => machine.home.join(entry.path),
+            Root::Home => {
+                let first = Path::new(entry.path).components().next();
+                let listed = first.is_some_and(|c| in_home.contains(c.as_os_str()));
+                if !listed && !in_home.is_empty() {
+                    continue;
+                }
+                machine.home.join(entry.path)
+            }
             Root::System => PathBuf::from(entry.path),
         };
-        if std::fs::symlink_metadata(&full).is_err() {
+        // Absent, or a dangling symlink: nothing to protect.
+        let Ok((path, dir)) = paths::resolve(&full) else {
             continue;
-        }
-        let Ok(path) = paths::canonical(&full) else {
-            continue; // a dangling symlink leads to nothing readable
         };
-        let dir = path.is_dir();
         classifier.add(path, entry.group, entry.protection, dir)?;
     }
     for grant in grants

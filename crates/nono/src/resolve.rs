@@ -13,6 +13,7 @@ use crate::plan::{
 };
 use crate::policy::Policy;
 use crate::protect::{self, conflicts, reaches};
+use crate::sensitive::Protection;
 use std::path::{Path, PathBuf};
 
 /// The one-line hint given to programs inside the sandbox (`NONO_HELP`).
@@ -268,16 +269,17 @@ fn covering_grant(rules: &[Rule], path: &Path) -> String {
 
 fn add_baseline(rules: &mut Vec<Rule>, sensitive: &[SensitivePath], machine: &Machine) {
     let mut add = |path: &Path, access: Access, what: &str| {
-        if std::fs::symlink_metadata(path).is_err() {
-            return;
-        }
-        let Ok(path) = paths::canonical(path) else {
-            return;
+        let Ok((path, is_dir)) = paths::resolve(path) else {
+            return; // absent on this machine
         };
-        let file = !path.is_dir();
+        let file = !is_dir;
+        // A protected path the caller's own file permissions already keep out of reach (a
+        // normal user and /etc/shadow) needs no exception: carving one out costs a Landlock
+        // rule per sibling on every run.
         let except: Vec<PathBuf> = sensitive
             .iter()
             .filter(|s| paths::is_within(&s.path, &path) && conflicts(s.protection, access))
+            .filter(|s| permitted_by_dac(&s.path, s.protection))
             .map(|s| s.path.clone())
             .collect();
         if except.contains(&path) {
@@ -315,6 +317,20 @@ fn add_baseline(rules: &mut Vec<Rule>, sensitive: &[SensitivePath], machine: &Ma
     if let Some(exe) = &machine.nono_exe {
         add(exe, Access::READ_EXEC, baseline::NONO_ITSELF);
     }
+}
+
+/// Whether the caller's own uid, groups and file modes would allow what `protection` forbids.
+fn permitted_by_dac(path: &Path, protection: Protection) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return true;
+    };
+    let mode = match protection {
+        Protection::Hidden => libc::R_OK,
+        Protection::ReadOnly => libc::W_OK,
+    };
+    // SAFETY: access(2) only reads the NUL-terminated path.
+    unsafe { libc::access(c_path.as_ptr(), mode) == 0 }
 }
 
 /// The Landlock ABI the plan needs, and the protections this kernel cannot give.
