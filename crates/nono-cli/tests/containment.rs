@@ -265,9 +265,17 @@ fn system_secrets_in_etc_stay_unreadable_while_etc_is_readable() {
     let f = Fixture::new();
     let script = "head -c 1 /etc/shadow >/dev/null && echo shadow-read; head -c 1 /etc/hosts >/dev/null && echo hosts-read";
     if is_root() {
-        assert_eq!(stdout(&f.bare_sh(script)), "shadow-read\nhosts-read\n", "control");
+        assert_eq!(
+            stdout(&f.bare_sh(script)),
+            "shadow-read\nhosts-read\n",
+            "control"
+        );
     }
     let out = f.run_sh(&["--allow", "."], script);
     assert_eq!(stdout(&out), "hosts-read\n");
-    assert!(stderr(&out).contains("Permission denied"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Permission denied"),
+        "{}",
+        stderr(&out)
+    );
 }

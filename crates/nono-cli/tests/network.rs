@@ -145,10 +145,22 @@ fn net_block_leaves_only_a_private_loopback_interface() {
     let code = "import os, socket; print(os.readlink('/proc/self/ns/net'), [n for _, n in socket.if_nameindex()])";
     let bare = f.bare_sh(&format!("/usr/bin/python3 -c \"{code}\""));
     let out = f
-        .nono(["run", "--allow", ".", "--net-block", "--", "/usr/bin/python3", "-c", code])
+        .nono([
+            "run",
+            "--allow",
+            ".",
+            "--net-block",
+            "--",
+            "/usr/bin/python3",
+            "-c",
+            code,
+        ])
         .output()
         .unwrap();
-    let (host_ns, _) = stdout(&bare).split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())).unwrap();
+    let (host_ns, _) = stdout(&bare)
+        .split_once(' ')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .unwrap();
     let inside = stdout(&out);
     // Another network namespace, whose only interface is loopback: no route for ICMP, raw,
     // SCTP or any other IP protocol.
