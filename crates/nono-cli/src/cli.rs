@@ -10,6 +10,7 @@ Examples:
   nono run --allow . --net-block -- make    the same, without network
   nono run --read ~/docs --allow . -- sh    read-only access to ~/docs
   nono run --allow . --dry-run -- npm test  show the plan, run nothing
+  nono run --profile claude-code -- claude  a built-in profile: see nono profile list
 
 Exit status: the command's own; 125 if nono failed or refused, 126 if the command
 cannot be executed, 127 if it was not found.";
@@ -38,11 +39,16 @@ pub enum Command {
     /// Explain whether the sandbox allows an operation on a path, and why.
     #[command(after_help = WHY_EXAMPLES)]
     Why(WhyArgs),
+    /// List, show, check and create sandbox profiles (used with --profile).
+    Profile(crate::profile_cmd::ProfileArgs),
 }
 
 /// Everything that shapes a sandbox; shared by `run` and `why`.
 #[derive(Debug, Args, Default, PartialEq)]
 pub struct SandboxArgs {
+    /// Start from profile NAME (built-in or user) or the profile file PATH; flags add to it.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub profile: Option<String>,
     /// Allow read, write, create, delete and execute beneath DIR.
     #[arg(short = 'a', long = "allow", value_name = "DIR")]
     pub allow: Vec<PathBuf>,

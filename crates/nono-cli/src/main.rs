@@ -2,6 +2,7 @@
 
 mod cli;
 mod policy;
+mod profile_cmd;
 mod render;
 mod run;
 mod why;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Run(args) => run::run(args),
         cli::Command::Why(args) => why::why(args),
+        cli::Command::Profile(args) => profile_cmd::profile(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

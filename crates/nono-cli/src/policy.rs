@@ -3,8 +3,17 @@
 use crate::cli::SandboxArgs;
 use nono::{Error, Grant, GrantFlag, Machine, Policy, Result};
 
-/// The policy the flags describe.
-pub fn policy(args: &SandboxArgs) -> Policy {
+/// The policy the flags describe, on top of `--profile` if given, and the profile's lines that
+/// lift a protection (to print before a run starts). Plain runs never read a profile.
+pub fn policy(args: &SandboxArgs) -> Result<(Policy, Vec<String>)> {
+    let flags = flags_policy(args);
+    match &args.profile {
+        Some(spec) => crate::profile_cmd::with_profile(spec, &flags),
+        None => Ok((flags, Vec::new())),
+    }
+}
+
+fn flags_policy(args: &SandboxArgs) -> Policy {
     let lists = [
         (GrantFlag::Allow, &args.allow),
         (GrantFlag::Read, &args.read),

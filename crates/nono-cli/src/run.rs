@@ -6,11 +6,15 @@ use nono::{Error, Result};
 
 pub fn run(args: RunArgs) -> Result<u8> {
     let machine = policy::machine(&args.sandbox)?;
-    let plan = nono::resolve(&policy::policy(&args.sandbox), &machine)?;
+    let (policy, notices) = policy::policy(&args.sandbox)?;
+    let plan = nono::resolve(&policy, &machine)?;
     // clap guarantees at least one word after `--`.
     let Some((program, rest)) = args.command.split_first() else {
         return Err(Error::refused("no command given"));
     };
+    for notice in notices {
+        eprintln!("nono: {notice}");
+    }
     let exe = nono::exec::find_program(program, machine.path_env.as_deref());
     if args.dry_run {
         let text = if args.json {

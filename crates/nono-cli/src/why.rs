@@ -14,7 +14,7 @@ pub fn why(args: WhyArgs) -> Result<u8> {
         own_plan()?
     } else {
         let machine = policy::machine(&args.sandbox)?;
-        nono::resolve(&policy::policy(&args.sandbox), &machine)?
+        nono::resolve(&policy::policy(&args.sandbox)?.0, &machine)?
     };
     let op = match args.op {
         OpArg::Read => Op::Read,

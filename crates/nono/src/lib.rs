@@ -38,6 +38,7 @@ pub mod machine;
 pub mod macos;
 pub mod plan;
 pub mod prepare;
+pub mod profile;
 pub mod sensitive;
 
 #[cfg(target_os = "linux")]

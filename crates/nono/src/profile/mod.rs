@@ -1,0 +1,40 @@
+//! Profiles: named, shareable sandbox settings in TOML (`nono run --profile NAME|PATH`).
+//!
+//! A profile is one more input to the [`Policy`](crate::Policy), beside the command line: it
+//! never touches the plan, so `why`, `--dry-run` and enforcement see the same result. The flow:
+//!
+//! 1. [`load`] finds the profile (a built-in, a user profile in [`user_dir`], or a file),
+//!    parses it, and follows `extends` to a [`Profile`] whose every item remembers the
+//!    `FILE:LINE:COLUMN` that wrote it;
+//! 2. [`to_policy`] adds the command line's own policy to it, checking that every path the
+//!    profile names exists unless marked optional;
+//! 3. [`check_writable`] refuses the run if the program could rewrite a profile file of the
+//!    chain or the user profile directory: a sandbox must not be able to widen its next one;
+//! 4. the caller prints [`Profile::notices`]: every line that lifts a protection.
+//!
+//! The format is documented in `docs/profiles.md` and as a JSON Schema ([`json_schema`]).
+
+mod builtin;
+mod json_schema;
+mod load;
+mod parse;
+mod policy;
+mod position;
+mod resolved;
+mod safety;
+mod schema;
+mod show;
+
+#[cfg(test)]
+mod fuzz;
+#[cfg(test)]
+mod tests;
+
+pub use builtin::{built_in, BuiltIn, BUILT_IN};
+pub use json_schema::json_schema;
+pub use load::{is_path, is_valid_name, load, load_file, user_dir, user_profiles, Locations};
+pub use policy::to_policy;
+pub use position::Origin;
+pub use resolved::{Entry, Location, Notice, Profile};
+pub use safety::{check_writable, writable_grants};
+pub use show::template;

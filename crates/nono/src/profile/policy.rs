@@ -1,0 +1,106 @@
+//! A resolved profile plus the command line's additions -> the [`Policy`] of one run. The
+//! command line only adds: flags can grant more, never take back what the profile grants.
+
+use super::resolved::{Entry, Profile};
+use crate::error::Result;
+use crate::paths::{self, quote};
+use crate::policy::{Grant, Policy};
+use std::path::{Path, PathBuf};
+
+/// The policy of a run: `profile` first, then `flags` (the command line's own policy).
+///
+/// Every path the profile names must exist (relative to `cwd`, `~` as `home`) unless it is
+/// marked optional, and have the kind its key says (directory or file); otherwise the error
+/// points at the line. `allow_degraded` and descriptors come from the command line only.
+pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> Result<Policy> {
+    for grant in &profile.grants {
+        check_grant(grant, home, cwd)?;
+    }
+    for (key, list) in [
+        ("unprotect", &profile.unprotect),
+        ("unix_sockets", &profile.unix_sockets),
+    ] {
+        for entry in list {
+            if !where_is(&entry.value, home, cwd).exists() {
+                return Err(entry.origin.error(format!(
+                    "filesystem.{key} {}: no such file or directory",
+                    quote(&entry.value)
+                )));
+            }
+        }
+    }
+
+    let mut policy = Policy {
+        grants: profile.grants.iter().map(|g| g.value.clone()).collect(),
+        unprotect: values(&profile.unprotect),
+        unix_sockets: values(&profile.unix_sockets),
+        net_block: profile.net_block.as_ref().is_some_and(|b| b.value) || flags.net_block,
+        allow_degraded: flags.allow_degraded,
+        env_allow: values(&profile.env_allow),
+        env_set: Vec::new(),
+        keep_fds: flags.keep_fds.clone(),
+    };
+    add_new(&mut policy.grants, &flags.grants);
+    add_new(&mut policy.unprotect, &flags.unprotect);
+    add_new(&mut policy.unix_sockets, &flags.unix_sockets);
+    add_new(&mut policy.env_allow, &flags.env_allow);
+    // A value given on the command line replaces the profile's.
+    policy.env_set = profile
+        .env_set
+        .iter()
+        .map(|e| e.value.clone())
+        .filter(|(name, _)| !flags.env_set.iter().any(|(n, _)| n == name))
+        .collect();
+    policy.env_set.extend(flags.env_set.iter().cloned());
+    Ok(policy)
+}
+
+fn check_grant(grant: &Entry<Grant>, home: &Path, cwd: &Path) -> Result<()> {
+    let Grant {
+        flag,
+        path,
+        optional,
+    } = &grant.value;
+    let key = key_of(flag.flag());
+    let what = format!("filesystem.{key} {}", quote(path));
+    let Ok(meta) = std::fs::metadata(where_is(path, home, cwd)) else {
+        if *optional {
+            return Ok(());
+        }
+        return Err(grant.origin.error(format!(
+            "{what}: no such file or directory (mark it {{ path = \"...\", optional = true }} if it may be missing)"
+        )));
+    };
+    match (flag.is_file(), meta.is_dir()) {
+        (true, true) => Err(grant.origin.error(format!(
+            "{what}: is a directory (use {})",
+            key.trim_end_matches("_file")
+        ))),
+        (false, false) => Err(grant
+            .origin
+            .error(format!("{what}: is not a directory (use {key}_file)"))),
+        _ => Ok(()),
+    }
+}
+
+/// The profile key of a grant flag: `--allow-file` -> `allow_file`.
+pub(crate) fn key_of(flag: &str) -> String {
+    flag.trim_start_matches("--").replace('-', "_")
+}
+
+/// Where a profile path points: `~` expanded, relative to `cwd`.
+pub(crate) fn where_is(path: &Path, home: &Path, cwd: &Path) -> PathBuf {
+    cwd.join(paths::expand_tilde(path, home))
+}
+
+fn values<T: Clone>(list: &[Entry<T>]) -> Vec<T> {
+    list.iter().map(|e| e.value.clone()).collect()
+}
+
+fn add_new<T: Clone + PartialEq>(list: &mut Vec<T>, more: &[T]) {
+    for item in more {
+        if !list.contains(item) {
+            list.push(item.clone());
+        }
+    }
+}
