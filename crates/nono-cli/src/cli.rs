@@ -41,6 +41,11 @@ pub enum Command {
     Why(WhyArgs),
     /// List, show, check and create sandbox profiles (used with --profile).
     Profile(crate::profile_cmd::ProfileArgs),
+    /// Print a shell completion script (e.g. `nono completions bash > ~/.local/share/bash-completion/completions/nono`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Everything that shapes a sandbox; shared by `run` and `why`.

@@ -414,3 +414,21 @@ fn dry_run_json_is_the_plan() {
     assert!(masked.iter().any(|p| p.ends_with("/.ssh")), "{masked:?}");
     assert!(masked.iter().any(|p| p.ends_with("/.bashrc")), "{masked:?}");
 }
+
+#[test]
+fn completions_are_generated_for_common_shells() {
+    let f = Fixture::new();
+    for (shell, marker) in [
+        ("bash", "_nono()"),
+        ("zsh", "#compdef nono"),
+        ("fish", "complete -c nono"),
+    ] {
+        let out = f.nono(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains(marker), "{shell}");
+        assert!(
+            stdout(&out).contains("net-block"),
+            "{shell} completes run's flags"
+        );
+    }
+}
