@@ -106,7 +106,12 @@ fn mask_all(masks: &[&SensitivePath], store: &Path) -> Result<()> {
             .map_err(|e| Error::refused(format!("cannot prepare mask {}: {e}", quote(path))))?;
     }
     for mask in masks {
-        if mask.dir && !mask.path.exists() {
+        if std::fs::symlink_metadata(&mask.path).is_err() {
+            if mask.group != crate::protect::GIT_GROUP {
+                // Gone since the plan was made (another program's socket, say): nothing left
+                // to protect at this path.
+                continue;
+            }
             // A git hooks directory that does not exist yet: create it empty, so that it can
             // be made read-only rather than created and filled by the program.
             std::fs::create_dir(&mask.path)
