@@ -279,3 +279,24 @@ fn system_secrets_in_etc_stay_unreadable_while_etc_is_readable() {
         stderr(&out)
     );
 }
+
+#[test]
+fn sigpipe_has_its_default_action_in_the_program() {
+    let f = Fixture::new();
+    let ignored = |out: &std::process::Output| {
+        let line = stdout(out);
+        let hex = line.trim().trim_start_matches("SigIgn:").trim();
+        u64::from_str_radix(hex, 16).unwrap() & (1 << (libc::SIGPIPE - 1)) != 0
+    };
+    let script = "grep SigIgn /proc/self/status";
+    // Control: an ignored SIGPIPE survives exec and shows here (as it would if nono, whose
+    // Rust runtime ignores SIGPIPE, passed that on).
+    let inherited = f.bare_sh(&format!("trap '' PIPE; exec {script}"));
+    assert!(ignored(&inherited), "control: {}", stdout(&inherited));
+    let out = f.run_sh(&["--allow", "."], script);
+    assert!(
+        !ignored(&out),
+        "the program must get SIGPIPE's default: {}",
+        stdout(&out)
+    );
+}

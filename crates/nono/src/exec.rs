@@ -105,6 +105,10 @@ pub fn exec(program: &Path, args: &[OsString], env: &[(OsString, OsString)]) -> 
     argv_p.push(std::ptr::null());
     let mut envp_p: Vec<*const libc::c_char> = envp.iter().map(|a| a.as_ptr()).collect();
     envp_p.push(std::ptr::null());
+    // The Rust runtime ignores SIGPIPE, and an ignored signal stays ignored across execve:
+    // give the program the default, so `yes | head -1` ends as it should.
+    // SAFETY: resetting one signal's disposition to its default.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     // SAFETY: every pointer refers to a live NUL-terminated string; both arrays end in null.
     unsafe { libc::execve(path.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
     let err = std::io::Error::last_os_error();
