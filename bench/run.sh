@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Reproducible benchmark of nono: start-up against bare execution, bubblewrap and firejail;
+# steady-state overhead on read-, process- and compile-heavy workloads; `nono why` and
+# `--dry-run` latency; nono's peak RSS. Writes bench/results/*.json, bench/results/latest.md
+# and docs/benchmarks-startup.svg. See docs/benchmarks.md.
+#
+# Usage: bench/run.sh            (from anywhere; installs missing Debian packages as root)
+# Knobs (environment):
+#   CARGO_TARGET_DIR   where cargo builds (default: the workspace's target/)
+#   NONO_BIN           benchmark this nono binary instead of building one
+#   NONO_DYNAMIC=1     build the default, dynamically linked binary instead of the static one
+#                      the README recommends (static: no dynamic loader work per launch)
+#   NONO_REV           label for that binary's source in the report (default: git HEAD)
+#   RESULTS_DIR        output directory (default: bench/results)
+#   SVG_OUT            chart path (default: docs/benchmarks-startup.svg)
+#   STARTUP_RUNS / STARTUP_WARMUP      start-up and latency groups (default 300 / 20)
+#   READ_RUNS / PROC_RUNS / COMPILE_RUNS  steady-state groups (default 100 / 30 / 30)
+#   STEADY_WARMUP                       steady-state warm-up runs (default 3)
+#
+# Not part of the test suite and not run by CI.
+# shellcheck disable=SC2016,SC2028 # the generated C and Makefile text is literal on purpose
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+RESULTS=${RESULTS_DIR:-$BENCH_DIR/results}
+SVG_OUT=${SVG_OUT:-$REPO/docs/benchmarks-startup.svg}
+STARTUP_RUNS=${STARTUP_RUNS:-300}
+STARTUP_WARMUP=${STARTUP_WARMUP:-20}
+READ_RUNS=${READ_RUNS:-100}
+PROC_RUNS=${PROC_RUNS:-30}
+COMPILE_RUNS=${COMPILE_RUNS:-30}
+STEADY_WARMUP=${STEADY_WARMUP:-3}
+
+log() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 1; }
+
+# --- 1. tools -------------------------------------------------------------------------------
+install_missing() {
+    local missing=() pair cmd pkg
+    for pair in hyperfine:hyperfine bwrap:bubblewrap firejail:firejail /usr/bin/time:time \
+        python3:python3 cc:gcc make:make find:findutils; do
+        cmd=${pair%%:*} pkg=${pair#*:}
+        command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || die "need root or sudo to install: ${missing[*]}"
+        sudo=(sudo)
+    fi
+    command -v apt-get >/dev/null 2>&1 || die "no apt-get: install ${missing[*]} by hand"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+install_missing
+PYTHON=$(command -v python3)
+REAL_HOME=$HOME
+py() { HOME=$REAL_HOME "$PYTHON" "$@"; } # a pyenv shim needs the real HOME
+
+# --- 2. nono --------------------------------------------------------------------------------
+if [ -n "${NONO_BIN:-}" ]; then
+    NONO=$(realpath "$NONO_BIN")
+else
+    target_dir=${CARGO_TARGET_DIR:-$REPO/target}
+    case $target_dir in /*) ;; *) target_dir=$REPO/$target_dir ;; esac
+    if [ -n "${NONO_DYNAMIC:-}" ]; then
+        log "building nono (release, dynamically linked)"
+        (cd "$REPO" && cargo build --release -p nono-cli)
+        NONO=$target_dir/release/nono
+    else
+        # The same build as the README's fast install: a static binary.
+        host=$(rustc -vV | sed -n 's/^host: //p')
+        log "building nono (release, static, $host)"
+        (cd "$REPO" && RUSTFLAGS="-C target-feature=+crt-static" \
+            cargo build --release -p nono-cli --target "$host")
+        NONO=$target_dir/$host/release/nono
+    fi
+fi
+[ -x "$NONO" ] || die "no nono binary at $NONO"
+mkdir -p "$RESULTS"
+rm -f "$RESULTS"/*.json "$RESULTS"/*.tsv "$RESULTS"/*.txt
+
+# --- 3. scratch workspace and a HOME with sensitive files -----------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nono-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+WS=$WORK/ws
+FAKE_HOME=$WORK/home
+mkdir -p "$WS" "$FAKE_HOME/.ssh" "$FAKE_HOME/.aws"
+chmod 700 "$FAKE_HOME/.ssh"
+printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----\n' \
+    >"$FAKE_HOME/.ssh/id_ed25519"
+chmod 600 "$FAKE_HOME/.ssh/id_ed25519"
+printf '[default]\naws_access_key_id = AKIAFAKE\naws_secret_access_key = fake\n' \
+    >"$FAKE_HOME/.aws/credentials"
+printf '# fake\nexport PS1="$ "\n' >"$FAKE_HOME/.bashrc"
+echo "notes" >"$WS/notes.txt"
+
+log "generating the read-heavy tree (10,000 files)"
+TREE=$WS/tree
+for d in $(seq -w 0 99); do
+    mkdir -p "$TREE/d$d"
+    for f in $(seq -w 0 99); do
+        printf 'file %s/%s: lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor\n' \
+            "$d" "$f" >"$TREE/d$d/f$f.txt"
+    done
+done
+
+log "generating the C project"
+CPROJ=$WS/cproj
+mkdir -p "$CPROJ"
+for i in 1 2 3 4 5 6 7 8; do
+    {
+        echo '#include "common.h"'
+        for j in $(seq 1 40); do
+            cat <<EOF
+static unsigned long f$j(const unsigned char *p, unsigned long n) {
+    unsigned long h = ${j}u * 2654435761u;
+    for (unsigned long k = 0; k < n; k++) { h = (h ^ p[k]) * 1099511628211u; if (h % ${j}u == 3) h += k * ${i}u; }
+    return h;
+}
+EOF
+        done
+        echo "unsigned long unit$i(const unsigned char *p, unsigned long n) {"
+        echo "    unsigned long s = 0;"
+        for j in $(seq 1 40); do echo "    s += f$j(p, n);"; done
+        echo "    return s;"
+        echo "}"
+    } >"$CPROJ/unit$i.c"
+done
+{
+    echo '#ifndef COMMON_H'
+    echo '#define COMMON_H'
+    echo '#include <stdio.h>'
+    echo '#include <string.h>'
+    for i in 1 2 3 4 5 6 7 8; do echo "unsigned long unit$i(const unsigned char *, unsigned long);"; done
+    echo '#endif'
+} >"$CPROJ/common.h"
+{
+    echo '#include "common.h"'
+    echo 'int main(int argc, char **argv) {'
+    echo '    const unsigned char *s = (const unsigned char *)(argc > 1 ? argv[1] : "nono");'
+    echo '    unsigned long n = strlen((const char *)s), h = 0;'
+    for i in 1 2 3 4 5 6 7 8; do echo "    h ^= unit$i(s, n);"; done
+    echo '    printf("%lx\n", h);'
+    echo '    return 0;'
+    echo '}'
+} >"$CPROJ/main.c"
+printf '%s\n' \
+    'CFLAGS = -O2 -Wall' \
+    'OBJS = main.o unit1.o unit2.o unit3.o unit4.o unit5.o unit6.o unit7.o unit8.o' \
+    '' \
+    'hello: $(OBJS)' \
+    '	$(CC) $(CFLAGS) -o $@ $(OBJS)' \
+    '' \
+    '%.o: %.c common.h' \
+    '	$(CC) $(CFLAGS) -c -o $@ $<' \
+    '' \
+    'clean:' \
+    '	rm -f hello $(OBJS)' \
+    '' \
+    '.PHONY: clean' >"$CPROJ/Makefile"
+
+# --- 4. machine facts (before HOME changes) -------------------------------------------------
+py "$BENCH_DIR/report.py" machine "$RESULTS/machine.json" \
+    --nono "$NONO" --repo "$REPO" --runs "$STARTUP_RUNS" --warmup "$STARTUP_WARMUP"
+
+# From here on every command, bare or sandboxed, sees the fake HOME.
+export HOME=$FAKE_HOME
+q() { printf '%q' "$1"; }
+N=$(q "$NONO")
+
+# Comparators may be unusable here (no user namespaces, firejail refusing root, ...): each is
+# tried once, and a failure is recorded instead of failing the run.
+usable() { # name, command...
+    local name=$1 out rc
+    shift
+    out=$("$@" 2>&1 </dev/null) && return 0
+    rc=$?
+    printf '%s\t%s (exit %s)\n' "$name" "$(printf '%s' "$out" | tr '\n\t' '  ' | cut -c1-300)" "$rc" \
+        >>"$RESULTS/skipped.txt"
+    printf 'skipping %s: %s\n' "$name" "$out" >&2
+    return 1
+}
+
+(cd "$WS" && "$NONO" run --allow . -- /bin/true) || die "nono run --allow . failed"
+(cd "$WS" && "$NONO" run --allow . --net-block -- /bin/true) || die "nono run --net-block failed"
+(cd "$WS" && "$NONO" run --allow "$FAKE_HOME" -- /bin/true) || die "nono run --allow \$HOME failed"
+
+# Each group starts on an idle machine: wait (up to 2 minutes) until nothing else uses more
+# than 10 % of the CPUs (a compile on 2 CPUs is thrown off by any other build), and record it
+# when that does not happen.
+cpu_busy_percent() { # CPU use by everything over one second, in percent
+    local a b
+    read -r -a a </proc/stat
+    sleep 1
+    read -r -a b </proc/stat
+    local total=0 idle i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    idle=$((b[4] - a[4] + b[5] - a[5]))
+    echo $(((total - idle) * 100 / (total > 0 ? total : 1)))
+}
+wait_idle() { # label
+    local i busy
+    for i in $(seq 120); do
+        busy=$(cpu_busy_percent)
+        [ "$busy" -lt 10 ] && return 0
+    done
+    printf '%s: the machine was still %s %% busy with other work after 2 minutes\n' "$1" "$busy" \
+        | tee -a "$RESULTS/warnings.txt" >&2
+}
+
+# --- 5. start-up -----------------------------------------------------------------------------
+log "start-up"
+wait_idle "start-up"
+cd "$WS"
+names=() cmds=()
+add() { names+=(-n "$1"); cmds+=("$2"); }
+add "bare /bin/true" "/bin/true"
+add "nono (Landlock only)" "$N run --allow . -- /bin/true"
+add "nono --net-block" "$N run --allow . --net-block -- /bin/true"
+add "nono masks (--allow \$HOME)" "$N run --allow $(q "$FAKE_HOME") -- /bin/true"
+BWRAP="bwrap --ro-bind / / --bind $(q "$WS") $(q "$WS") --dev /dev --proc /proc"
+if usable bwrap bwrap --ro-bind / / --bind "$WS" "$WS" --dev /dev --proc /proc /bin/true; then
+    add "bwrap" "$BWRAP /bin/true"
+    if usable "bwrap --unshare-net" bwrap --ro-bind / / --bind "$WS" "$WS" --dev /dev --proc /proc \
+        --unshare-net /bin/true; then
+        add "bwrap --unshare-net" "$BWRAP --unshare-net /bin/true"
+    fi
+fi
+if usable firejail firejail --noprofile --quiet /bin/true; then
+    add "firejail --noprofile" "firejail --noprofile --quiet /bin/true"
+fi
+hyperfine -N --style basic --warmup "$STARTUP_WARMUP" --runs "$STARTUP_RUNS" \
+    --export-json "$RESULTS/startup.json" "${names[@]}" "${cmds[@]}"
+
+# --- 6. steady state: bare, nono, bare again (the repeat brackets drift) --------------------
+# A group whose two bare runs disagree by more than 2 % was disturbed by other work: it is run
+# again, up to 3 times, and the attempt whose bare runs agree best is kept.
+steady() { # group, dir, runs, command
+    local group=$1 dir=$2 runs=$3 cmd=$4 attempt drift best=100000
+    cd "$dir"
+    for attempt in 1 2 3; do
+        log "steady state: $group (attempt $attempt)"
+        wait_idle "steady state: $group"
+        hyperfine -N --style basic --warmup "$STEADY_WARMUP" --runs "$runs" \
+            --export-json "$WORK/attempt.json" \
+            -n "bare" -n "nono" -n "bare (repeat)" \
+            "$cmd" "$N run --allow . -- $cmd" "$cmd"
+        drift=$(py "$BENCH_DIR/report.py" drift "$WORK/attempt.json")
+        if [ "$drift" -lt "$best" ]; then
+            best=$drift
+            cp "$WORK/attempt.json" "$RESULTS/steady-$group.json"
+        fi
+        printf '%s\t%s\t%s\n' "$group" "$attempt" "$drift" >>"$RESULTS/steady-attempts.tsv"
+        [ "$drift" -le 200 ] && return 0
+        log "steady state: $group: the bare runs differ by $((drift / 100)).$((drift % 100 / 10)) %"
+    done
+    printf 'steady state: %s: after 3 attempts its two bare runs still differ by %s.%s %%\n' \
+        "$group" "$((best / 100))" "$((best % 100 / 10))" >>"$RESULTS/warnings.txt"
+}
+steady read "$TREE" "$READ_RUNS" "find . -type f -exec cat {} +"
+steady proc "$WS" "$PROC_RUNS" \
+    "sh -c 'i=0; while [ \$i -lt 1000 ]; do sh -c true; i=\$((i+1)); done'"
+steady compile "$CPROJ" "$COMPILE_RUNS" "sh -c 'make -s clean && make -s -j2'"
+
+# --- 7. latency of the planner alone ---------------------------------------------------------
+log "nono why / --dry-run latency"
+cd "$WS"
+hyperfine -N --style basic --warmup "$STARTUP_WARMUP" --runs "$STARTUP_RUNS" \
+    --export-json "$RESULTS/latency.json" \
+    -n "bare /bin/true" -n "nono why /etc/hosts" -n "nono why --allow . --op write" \
+    -n "nono run --dry-run -- true" \
+    "/bin/true" "$N why /etc/hosts" "$N why --allow . --op write $(q "$WS/notes.txt")" \
+    "$N run --dry-run -- true"
+
+# --- 8. peak RSS ----------------------------------------------------------------------------
+log "peak RSS"
+rss() { # label, command...
+    local label=$1 i kb
+    shift
+    for i in 1 2 3 4 5 6 7 8 9 10 11; do
+        /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
+        kb=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
+        printf '%s\t%s\n' "$label" "$kb" >>"$RESULTS/rss.tsv"
+    done
+}
+rss "bare /bin/true" /bin/true
+rss "nono run --allow . -- /bin/true" "$NONO" run --allow . -- /bin/true
+rss "nono run --allow . --net-block -- /bin/true" "$NONO" run --allow . --net-block -- /bin/true
+rss "nono run --allow \$HOME -- /bin/true" "$NONO" run --allow "$FAKE_HOME" -- /bin/true
+rss "nono run --dry-run -- true (nono alone)" "$NONO" run --dry-run -- true
+rss "nono why /etc/hosts (nono alone)" "$NONO" why /etc/hosts
+
+# --- 9. report ------------------------------------------------------------------------------
+log "report"
+cut -d' ' -f1-3 /proc/loadavg >"$RESULTS/loadavg-end.txt"
+py "$BENCH_DIR/report.py" report "$RESULTS" --svg "$SVG_OUT"
+printf '\nwrote %s and %s\n' "$RESULTS/latest.md" "$SVG_OUT" >&2
