@@ -153,7 +153,11 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
         "\ntemporary directory: {} ({private})",
         show(&plan.tmpdir)
     );
-    let _ = writeln!(out, "\nlayers (Linux {}):", plan.layers.kernel);
+    let system = match plan.layers.backend {
+        nono::plan::Backend::Linux => "Linux",
+        nono::plan::Backend::Seatbelt => "Darwin",
+    };
+    let _ = writeln!(out, "\nlayers ({system} {}):", plan.layers.kernel);
     for line in layer_lines(plan) {
         let _ = writeln!(out, "  {line}");
     }
@@ -180,6 +184,12 @@ fn network_text(plan: &Plan) -> &'static str {
 
 fn layer_lines(plan: &Plan) -> Vec<String> {
     let l = &plan.layers;
+    if l.backend == nono::plan::Backend::Seatbelt {
+        return vec![
+            "Seatbelt: a deny-by-default profile generated from this plan (sandbox_init)".into(),
+            "core dumps off, descriptors above 2 closed".into(),
+        ];
+    }
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     vec![
         format!(

@@ -40,9 +40,14 @@ fn apply(plan: &nono::Plan) -> Result<()> {
     nono::linux::apply(plan)
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(target_os = "macos")]
+fn apply(plan: &nono::Plan) -> Result<()> {
+    nono::macos::apply(plan)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn apply(_plan: &nono::Plan) -> Result<()> {
     Err(Error::refused(
-        "this operating system has no sandbox backend yet; nothing was run",
+        "this operating system has no sandbox backend; nothing was run",
     ))
 }

@@ -47,6 +47,8 @@ const TERMINAL: &str = "terminals";
 const KERNEL_INFO: &str = "process and CPU information";
 const TOOLCHAINS: &str = "user toolchains";
 const GIT_IDENTITY: &str = "git configuration";
+#[cfg(target_os = "macos")]
+const MACOS: &str = "macOS system files";
 
 /// Every baseline entry.
 pub const TABLE: &[Entry] = &[
@@ -87,6 +89,37 @@ pub const TABLE: &[Entry] = &[
     home(GIT_IDENTITY, ".config/git/config"),
     home(GIT_IDENTITY, ".config/git/ignore"),
     home(GIT_IDENTITY, ".config/git/attributes"),
+    // macOS: what dyld, the shell and the developer tools need (absent elsewhere).
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/System", Access::READ_EXEC),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/private/var/db/dyld", Access::READ_EXEC),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/Library/Apple", Access::READ_EXEC),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/private/var/db/timezone", Access::READ),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/private/var/select", Access::READ),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/private/var/db/xcode_select_link", Access::READ),
+    #[cfg(target_os = "macos")]
+    sys(
+        MACOS,
+        "/Library/Developer/CommandLineTools",
+        Access::READ_EXEC,
+    ),
+    #[cfg(target_os = "macos")]
+    sys(
+        MACOS,
+        "/Applications/Xcode.app/Contents/Developer",
+        Access::READ_EXEC,
+    ),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/dev/autofs_nowait", Access::READ),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/dev/dtracehelper", Access::READ_WRITE),
+    #[cfg(target_os = "macos")]
+    sys(MACOS, "/dev/fd", Access::READ_WRITE),
 ];
 
 /// What rules made from `$PATH` are for.

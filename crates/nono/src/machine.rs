@@ -16,6 +16,8 @@ pub struct Machine {
     pub uid: u32,
     /// Real group id.
     pub gid: u32,
+    /// Which operating-system sandbox is available.
+    pub backend: crate::plan::Backend,
     /// Kernel release (`uname -r`).
     pub kernel: String,
     /// Highest Landlock ABI the kernel offers; 0 when Landlock is unavailable.
@@ -55,6 +57,11 @@ impl Machine {
             cwd,
             uid,
             gid,
+            backend: if cfg!(target_os = "macos") {
+                crate::plan::Backend::Seatbelt
+            } else {
+                crate::plan::Backend::Linux
+            },
             kernel: kernel_release(),
             landlock_abi: landlock_abi(),
             user_namespaces: std::env::var_os("NONO_SANDBOX").is_none(),

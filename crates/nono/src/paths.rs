@@ -43,6 +43,7 @@ pub fn canonical(path: &Path) -> io::Result<PathBuf> {
 /// The kernel resolves the whole path in one `open(O_PATH)` and names the result in
 /// `/proc/self/fd`: four system calls whatever the depth (one for a missing path), where
 /// realpath(3) makes one per component. nono runs before every command, so this matters.
+#[cfg(target_os = "linux")]
 pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
     use std::os::fd::AsRawFd;
     use std::os::unix::fs::OpenOptionsExt;
@@ -55,6 +56,14 @@ pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
         Ok(resolved) if resolved.is_absolute() => Ok((resolved, is_dir)),
         _ => Ok((std::fs::canonicalize(path)?, is_dir)), // no /proc: one component at a time
     }
+}
+
+/// Resolves every symlink in an existing path, and says whether it is a directory.
+#[cfg(not(target_os = "linux"))]
+pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
+    let resolved = std::fs::canonicalize(path)?;
+    let is_dir = std::fs::metadata(&resolved)?.is_dir();
+    Ok((resolved, is_dir))
 }
 
 /// Resolves symlinks in the longest existing prefix of `path` and appends the rest: the path

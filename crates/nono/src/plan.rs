@@ -234,9 +234,23 @@ pub enum EnvChange {
     },
 }
 
+/// The operating system's sandbox that enforces the plan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backend {
+    /// Linux: namespaces, Landlock and seccomp.
+    #[default]
+    Linux,
+    /// macOS: a Seatbelt profile generated from the plan.
+    Seatbelt,
+}
+
 /// Kernel layers the plan uses on this machine.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layers {
+    /// Which operating-system sandbox enforces the plan.
+    #[serde(default)]
+    pub backend: Backend,
     /// Kernel release, e.g. `6.18.0`.
     pub kernel: String,
     /// Highest Landlock ABI the kernel offers (0: none).

@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::machine::Machine;
 use crate::paths::{self, quote};
 use crate::plan::{
-    Dropped, EnvChange, Layers, Network, Plan, Rule, SensitivePath, SensitiveState, SocketPolicy,
-    Source, FORMAT_VERSION,
+    Backend, Dropped, EnvChange, Layers, Network, Plan, Rule, SensitivePath, SensitiveState,
+    SocketPolicy, Source, FORMAT_VERSION,
 };
 use crate::policy::Policy;
 use crate::protect::{self, conflicts, reaches};
@@ -21,7 +21,7 @@ pub const HELP_LINE: &str = "You are in a nono sandbox: some paths are off limit
 
 /// Builds the plan for `policy` on `machine`, or explains in one line why it cannot be built.
 pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
-    if machine.landlock_abi == 0 {
+    if machine.backend == Backend::Linux && machine.landlock_abi == 0 {
         return Err(Error::refused(format!(
             "Landlock is not available on this kernel (Linux {}): nono cannot confine the filesystem and will not run without it",
             machine.kernel
@@ -41,6 +41,75 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     }));
     add_baseline(&mut rules, &sensitive, machine);
 
+    let layers = match machine.backend {
+        Backend::Linux => linux_layers(policy, machine, &sensitive, &rules)?,
+        // Seatbelt's profile holds every protection of the plan itself: deny rules that win
+        // over grants stand in for masks, and it governs sockets and signals.
+        Backend::Seatbelt => Layers {
+            backend: Backend::Seatbelt,
+            kernel: machine.kernel.clone(),
+            ..Layers::default()
+        },
+    };
+
+    let state_dir =
+        paths::canonical_or_planned(&machine.tmp_base).join(format!("nono-{}", machine.uid));
+    let tmpdir = state_dir.join("tmp");
+    rules.push(Rule {
+        path: tmpdir.clone(),
+        access: Access::ALL,
+        file: false,
+        source: Source::Tmpdir,
+        except: Vec::new(),
+    });
+    let mut plan = Plan {
+        format: FORMAT_VERSION,
+        home: machine.home.clone(),
+        rules,
+        sensitive,
+        network: Network {
+            blocked: policy.net_block,
+            sockets: match (policy.net_block, layers.network_namespace) {
+                (false, _) => SocketPolicy::Any,
+                (true, true) => SocketPolicy::Local,
+                (true, false) => SocketPolicy::UnixOnly,
+            },
+        },
+        env: Vec::new(),
+        tmpdir,
+        keep_fds: policy.keep_fds.clone(),
+        cap_file: PathBuf::new(),
+        layers,
+    };
+    // The file's name is a digest of the plan, so repeated runs of one command share one file.
+    plan.cap_file = state_dir
+        .join("plans")
+        .join(format!("{:016x}.json", digest(&plan)));
+    plan.rules.push(Rule {
+        path: plan.cap_file.clone(),
+        access: Access::READ,
+        file: true,
+        source: Source::CapFile,
+        except: Vec::new(),
+    });
+    plan.env = environment(policy, machine, &socket_paths)?;
+    plan.env.extend([
+        set("NONO_SANDBOX", "1"),
+        set("NONO_CAP_FILE", &plan.cap_file.to_string_lossy()),
+        set("NONO_HELP", HELP_LINE),
+        set("TMPDIR", &plan.tmpdir.to_string_lossy()),
+    ]);
+    Ok(plan)
+}
+
+/// The Linux layers: namespaces where masks or `--net-block` need them, Landlock and
+/// seccomp, and the protections this kernel cannot give (a refusal unless accepted).
+fn linux_layers(
+    policy: &Policy,
+    machine: &Machine,
+    sensitive: &[SensitivePath],
+    rules: &[Rule],
+) -> Result<Layers> {
     let masked: Vec<&SensitivePath> = sensitive
         .iter()
         .filter(|s| s.state == SensitiveState::Masked)
@@ -52,7 +121,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
                 "the Unix socket {path} listens outside the grants, and without user namespaces (or Landlock ABI 9) nothing can keep the program from connecting to it; allow it explicitly with --allow-unix-socket {path}"
             )));
         }
-        let grant = covering_grant(&rules, &first.path);
+        let grant = covering_grant(rules, &first.path);
         return Err(Error::refused(format!(
             "{grant} would expose {path} (group {}), and user namespaces are unavailable to mask it; narrow the grant or add --unprotect {path}",
             first.group
@@ -75,63 +144,17 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         )));
     }
 
-    let state_dir =
-        paths::canonical_or_planned(&machine.tmp_base).join(format!("nono-{}", machine.uid));
-    let tmpdir = state_dir.join("tmp");
-    rules.push(Rule {
-        path: tmpdir.clone(),
-        access: Access::ALL,
-        file: false,
-        source: Source::Tmpdir,
-        except: Vec::new(),
-    });
-    let mut plan = Plan {
-        format: FORMAT_VERSION,
-        home: machine.home.clone(),
-        rules,
-        sensitive,
-        network: Network {
-            blocked: policy.net_block,
-            sockets: match (policy.net_block, network_namespace) {
-                (false, _) => SocketPolicy::Any,
-                (true, true) => SocketPolicy::Local,
-                (true, false) => SocketPolicy::UnixOnly,
-            },
-        },
-        env: Vec::new(),
-        tmpdir,
-        keep_fds: policy.keep_fds.clone(),
-        cap_file: PathBuf::new(),
-        layers: Layers {
-            kernel: machine.kernel.clone(),
-            landlock_abi: machine.landlock_abi,
-            landlock_abi_needed,
-            mount_namespace,
-            pid_namespace: mount_namespace,
-            network_namespace,
-            seccomp: machine.seccomp,
-            dropped,
-        },
-    };
-    // The file's name is a digest of the plan, so repeated runs of one command share one file.
-    plan.cap_file = state_dir
-        .join("plans")
-        .join(format!("{:016x}.json", digest(&plan)));
-    plan.rules.push(Rule {
-        path: plan.cap_file.clone(),
-        access: Access::READ,
-        file: true,
-        source: Source::CapFile,
-        except: Vec::new(),
-    });
-    plan.env = environment(policy, machine, &socket_paths)?;
-    plan.env.extend([
-        set("NONO_SANDBOX", "1"),
-        set("NONO_CAP_FILE", &plan.cap_file.to_string_lossy()),
-        set("NONO_HELP", HELP_LINE),
-        set("TMPDIR", &plan.tmpdir.to_string_lossy()),
-    ]);
-    Ok(plan)
+    Ok(Layers {
+        backend: Backend::Linux,
+        kernel: machine.kernel.clone(),
+        landlock_abi: machine.landlock_abi,
+        landlock_abi_needed,
+        mount_namespace,
+        pid_namespace: mount_namespace,
+        network_namespace,
+        seccomp: machine.seccomp,
+        dropped,
+    })
 }
 
 /// Variables removed by the environment table (unless kept) and set by `--env`.

@@ -69,6 +69,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
     let mut rules = grants;
     rules.extend([
         baseline("/usr", Access::READ_EXEC, false, &[]),
+        baseline("/System", Access::READ_EXEC, false, &[]),
         baseline("/bin", Access::READ_EXEC, false, &[]),
         baseline(
             "/private/etc",

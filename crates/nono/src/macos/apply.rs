@@ -17,6 +17,7 @@ extern "C" {
 /// without running the program.
 pub fn apply(plan: &Plan) -> Result<()> {
     let text = super::profile(plan)?;
+    hygiene(&plan.keep_fds)?;
     let profile = CString::new(text)
         .map_err(|_| Error::refused("the Seatbelt profile contains a NUL byte"))?;
     let mut errorbuf: *mut c_char = std::ptr::null_mut();
@@ -46,4 +47,39 @@ pub fn apply(plan: &Plan) -> Result<()> {
     Err(Error::refused(format!(
         "Seatbelt refused the sandbox profile: {one_line}"
     )))
+}
+
+/// The process hygiene of the Linux backend that macOS allows: core dumps off, and every
+/// descriptor above 2 closed at exec except those passed with `--keep-fd`.
+fn hygiene(keep: &[i32]) -> Result<()> {
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: setrlimit reads the struct only.
+    if unsafe { libc::setrlimit(libc::RLIMIT_CORE, &zero) } != 0 {
+        return Err(Error::refused("cannot disable core dumps"));
+    }
+    // SAFETY: getdtablesize cannot fail.
+    let limit = unsafe { libc::getdtablesize() }.clamp(3, 65_536);
+    for fd in 3..limit {
+        // SAFETY: fcntl on a descriptor number; a closed one just fails with EBADF.
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) < 0 {
+                if keep.contains(&fd) {
+                    return Err(Error::refused(format!(
+                        "--keep-fd {fd}: not an open descriptor"
+                    )));
+                }
+                continue;
+            }
+            let flags = if keep.contains(&fd) {
+                0
+            } else {
+                libc::FD_CLOEXEC
+            };
+            libc::fcntl(fd, libc::F_SETFD, flags);
+        }
+    }
+    Ok(())
 }

@@ -13,33 +13,6 @@ use crate::plan::{Plan, Rule, SensitiveState, Source};
 use crate::sensitive::Protection;
 use std::path::Path;
 
-/// A system path a process needs on macOS whatever the plan says. These are not plan rules:
-/// the generic baseline in [`crate::baseline`] is the plan's, these are Seatbelt's own needs.
-struct SystemPath {
-    what: &'static str,
-    path: &'static str,
-    file: bool,
-    access: Access,
-}
-
-const fn dir(what: &'static str, path: &'static str, access: Access) -> SystemPath {
-    SystemPath {
-        what,
-        path,
-        file: false,
-        access,
-    }
-}
-
-const fn file(what: &'static str, path: &'static str, access: Access) -> SystemPath {
-    SystemPath {
-        what,
-        path,
-        file: true,
-        access,
-    }
-}
-
 /// The macOS baseline, non-path part: what a shell, git, node and python need from the kernel
 /// and from system daemons. Each entry is a comment and one constant SBPL rule.
 #[rustfmt::skip]
@@ -58,27 +31,6 @@ const MACOS_RULES: &[(&str, &str)] = &[
     ("", "(allow file-read* file-write-data file-ioctl (require-all (regex #\"^/dev/ttys[0-9]+$\") (extension \"com.apple.sandbox.pty\")))"),
     ("the terminal the program was started on: output and terminal ioctls", "(allow file-write-data file-ioctl (regex #\"^/dev/ttys[0-9]+$\"))"),
     ("", "(allow file-read* file-write-data file-ioctl (literal \"/dev/tty\"))"),
-];
-
-/// The macOS baseline, path part: read-only system files, the standard devices.
-#[rustfmt::skip]
-const MACOS_PATHS: &[SystemPath] = &[
-    dir("the system: frameworks, dyld shared cache", "/System", Access::READ_EXEC),
-    dir("system libraries: dyld, libSystem", "/usr/lib", Access::READ_EXEC),
-    dir("the dyld shared cache before macOS 11", "/private/var/db/dyld", Access::READ_EXEC),
-    dir("Apple's add-on system files, Rosetta", "/Library/Apple", Access::READ_EXEC),
-    dir("time zones (/etc/localtime)", "/private/var/db/timezone", Access::READ),
-    dir("which shell /bin/sh runs", "/private/var/select", Access::READ),
-    file("which developer tools /usr/bin/git runs", "/private/var/db/xcode_select_link", Access::READ),
-    dir("developer tools: git, python3, clang", "/Library/Developer/CommandLineTools", Access::READ_EXEC),
-    dir("developer tools from Xcode", "/Applications/Xcode.app/Contents/Developer", Access::READ_EXEC),
-    file("standard devices", "/dev/null", Access::READ_WRITE),
-    file("", "/dev/zero", Access::READ_WRITE),
-    file("", "/dev/random", Access::READ),
-    file("", "/dev/urandom", Access::READ),
-    file("", "/dev/autofs_nowait", Access::READ),
-    file("dtrace probes registered by dyld", "/dev/dtracehelper", Access::READ_WRITE),
-    dir("descriptors by path: bash process substitution", "/dev/fd", Access::READ_WRITE),
 ];
 
 /// Sysctls readable by name: OS and kernel identification and limits.
@@ -194,13 +146,9 @@ impl Sbpl {
         ));
         self.comment("system services");
         self.mach_lookup(MACH_SERVICES);
-        self.section("macOS baseline: system files and devices");
-        for entry in MACOS_PATHS {
-            self.comment(entry.what);
-            let filter = if entry.file { "literal" } else { "subpath" };
-            let ops = file_ops(entry.access, entry.file).join(" ");
-            self.line(&format!("(allow {ops} ({filter} \"{}\"))", entry.path));
-        }
+        // The macOS system paths (/System, the dyld cache, the developer tools, devices) are
+        // entries of the shared baseline table, so they come with the plan's rules and `why`
+        // sees them too.
     }
 
     fn mach_lookup(&mut self, services: &[&str]) {
@@ -407,13 +355,7 @@ mod tests {
     }
 
     #[test]
-    fn baseline_constants_need_no_escaping() {
-        for entry in MACOS_PATHS {
-            assert_eq!(
-                string(Path::new(entry.path)).unwrap(),
-                format!("\"{}\"", entry.path)
-            );
-        }
+    fn baseline_rules_are_balanced() {
         for (_, rule) in MACOS_RULES {
             let open = rule.matches('(').count();
             assert_eq!(open, rule.matches(')').count(), "{rule}");
