@@ -23,6 +23,7 @@
 mod access;
 mod error;
 mod git;
+mod layers;
 mod paths;
 mod pathser;
 mod policy;
