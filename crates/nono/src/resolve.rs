@@ -1,5 +1,6 @@
-//! Policy + machine -> plan: canonical paths, the sensitive table, the baseline, and the
-//! kernel layers this machine can give. This is the only place where decisions are made.
+//! Policy + machine -> plan: canonical grants, the protected paths ([`crate::protect`]), the
+//! baseline, the environment, the kernel layers ([`crate::layers`]) and the capability file.
+//! Every decision of the sandbox is made here or in those two modules, never downstream.
 
 use crate::access::Access;
 use crate::baseline::{self, Place};
