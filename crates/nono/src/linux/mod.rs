@@ -17,7 +17,7 @@ use crate::plan::Plan;
 
 /// Applies every layer of `plan`. Returns in the process that must exec the program; with
 /// namespaces that is a child, and nono itself stays outside as its supervisor (see
-/// [`supervise`]). On error nothing has been exec'd and the caller must exit without running
+/// the `supervise` module). On error nothing has been exec'd and the caller must exit without running
 /// the program.
 pub fn apply(plan: &Plan) -> Result<()> {
     // SAFETY: these getters cannot fail.
