@@ -616,3 +616,65 @@ fn no_capabilities_survive_not_even_for_root() {
         );
     }
 }
+
+/// Drives an interactive `bash -i` on a pseudo-terminal (its controlling terminal): arithmetic,
+/// a background job listed by `jobs`, a window resize seen by `stty size`, and the exit status.
+const PTY_DRIVER: &str = r#"
+import fcntl, os, pty, select, struct, sys, termios, time
+argv = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+out = b""
+def pump(seconds):
+    global out
+    end = time.time() + seconds
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                return
+def send(line):
+    os.write(fd, line.encode() + b"\n")
+    pump(0.3)
+pump(0.5)
+send("echo answer=$((6*7))")
+send("sleep 30 &")
+send("jobs")
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 120, 0, 0))
+send("stty size")
+send("kill %1; exit 3")
+pump(0.5)
+_, status = os.waitpid(pid, 0)
+text = out.decode(errors="replace")
+print("answer=42" in text, "Running" in text, "50 120" in text, os.WEXITSTATUS(status))
+"#;
+
+#[test]
+fn interactive_shells_keep_job_control_resizes_and_exit_status() {
+    let f = Fixture::new();
+    let bash = "/bin/bash";
+    let drive = |argv: &[&str]| {
+        let mut cmd = Command::new(PY);
+        cmd.arg("-c")
+            .arg(PTY_DRIVER)
+            .args(argv)
+            .current_dir(&f.project)
+            .env("HOME", &f.home);
+        stdout(&cmd.output().unwrap())
+    };
+    let bare = drive(&[bash, "--norc", "-i"]);
+    assert_eq!(
+        bare, "True True True 3\n",
+        "control: bash -i on a pty, without nono"
+    );
+    let bin = nono_bin().to_string_lossy().into_owned();
+    for flags in BOTH_MODES {
+        let mut argv = vec![bin.as_str(), "run"];
+        argv.extend_from_slice(flags);
+        argv.extend_from_slice(&["--", bash, "--norc", "-i"]);
+        assert_eq!(drive(&argv), "True True True 3\n", "{flags:?}");
+    }
+}
