@@ -105,19 +105,7 @@ srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen()
 c = socket.create_connection(srv.getsockname(), timeout=2)
 conn, _ = srv.accept(); c.sendall(b"ping"); print(conn.recv(4).decode())
 "#;
-    let out = f
-        .nono([
-            "run",
-            "--allow",
-            ".",
-            "--net-block",
-            "--",
-            "/usr/bin/python3",
-            "-c",
-            script,
-        ])
-        .output()
-        .unwrap();
+    let out = python_under_net_block(&f, script);
     assert_eq!(stdout(&out), "ping\n", "{}", stderr(&out));
 }
 
@@ -144,19 +132,7 @@ fn net_block_leaves_only_a_private_loopback_interface() {
     let f = Fixture::new();
     let code = "import os, socket; print(os.readlink('/proc/self/ns/net'), [n for _, n in socket.if_nameindex()])";
     let bare = f.bare_sh(&format!("/usr/bin/python3 -c \"{code}\""));
-    let out = f
-        .nono([
-            "run",
-            "--allow",
-            ".",
-            "--net-block",
-            "--",
-            "/usr/bin/python3",
-            "-c",
-            code,
-        ])
-        .output()
-        .unwrap();
+    let out = python_under_net_block(&f, code);
     let (host_ns, _) = stdout(&bare)
         .split_once(' ')
         .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -166,4 +142,19 @@ fn net_block_leaves_only_a_private_loopback_interface() {
     // SCTP or any other IP protocol.
     assert!(!inside.starts_with(&host_ns), "same namespace: {inside}");
     assert!(inside.ends_with(" ['lo']\n"), "{inside} {}", stderr(&out));
+}
+
+/// `nono run --allow . --net-block -- python3 -c CODE`.
+fn python_under_net_block(f: &Fixture, code: &str) -> std::process::Output {
+    let args = [
+        "run",
+        "--allow",
+        ".",
+        "--net-block",
+        "--",
+        "/usr/bin/python3",
+        "-c",
+        code,
+    ];
+    f.nono(args).output().unwrap()
 }
