@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 use nono::profile::{self, Locations, Profile};
-use nono::{Error, Policy, Result};
+use nono::{one_line, Error, Policy, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -198,14 +198,6 @@ fn locations() -> Result<Locations> {
         cwd,
         std::env::var_os("XDG_CONFIG_HOME").as_deref(),
     ))
-}
-
-fn one_line(text: &str) -> String {
-    if text.chars().any(char::is_control) {
-        format!("{text:?}")
-    } else {
-        text.to_string()
-    }
 }
 
 fn print(text: &str) -> Result<u8> {

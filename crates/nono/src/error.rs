@@ -1,5 +1,6 @@
 //! The one error type: a message for the user and the exit status it maps to.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What went wrong, in the categories that decide nono's exit status.
@@ -51,3 +52,20 @@ impl std::error::Error for Error {}
 
 /// Shorthand for results in this crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// `text` with control characters escaped, for one-line messages that quote untrusted text
+/// (a profile's keys and names): it must not break the line or write to the terminal.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}

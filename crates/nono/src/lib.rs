@@ -46,7 +46,7 @@ pub mod sensitive;
 pub mod linux;
 
 pub use access::{Access, Op};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{one_line, Error, ErrorKind, Result};
 pub use explain::{explain, Verdict};
 pub use machine::Machine;
 pub use paths::{display as display_path, quote as quote_path};

@@ -2,8 +2,8 @@
 
 use super::builtin::{self, built_in};
 use super::parse::parse;
-use super::position::one_line;
 use super::resolved::{Location, Profile};
+use crate::error::one_line;
 use crate::error::{Error, Result};
 use crate::paths::{self, quote};
 use std::borrow::Cow;

@@ -1,8 +1,8 @@
 //! Where something was written: a file and a 1-based line and column, so that every profile
 //! error reads `FILE:LINE:COLUMN: message`, like a compiler's.
 
+use crate::error::one_line;
 use crate::error::Error;
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -30,23 +30,6 @@ impl Origin {
     pub(crate) fn error(&self, message: impl fmt::Display) -> Error {
         Error::refused(format!("{self}: {}", one_line(&message.to_string())))
     }
-}
-
-/// `text` with control characters escaped: messages quote what a profile says (a key, a
-/// name), and a profile must not be able to break the line or write to the terminal.
-pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// The text of one profile file and how to name places in it.

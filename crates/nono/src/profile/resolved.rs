@@ -1,7 +1,8 @@
 //! A profile after `extends`: every item it contributes, each with the place that wrote it,
 //! and the files it was read from.
 
-use super::position::{one_line, Origin};
+use super::position::Origin;
+use crate::error::one_line;
 use crate::policy::Grant;
 use std::fmt;
 use std::path::PathBuf;
