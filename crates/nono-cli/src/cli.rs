@@ -102,6 +102,23 @@ pub struct SandboxArgs {
     /// Testing: plan as if the kernel had no seccomp filters.
     #[arg(long, hide = true)]
     pub simulate_no_seccomp: bool,
+    /// Testing: leave one layer off, to prove that the others hold alone.
+    #[arg(long, value_enum, value_name = "LAYER", hide = true)]
+    pub testing_without: Vec<LayerArg>,
+}
+
+/// A layer the hidden testing flag can leave off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayerArg {
+    Landlock,
+}
+
+impl LayerArg {
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerArg::Landlock => "landlock",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,11 @@ fn flags_policy(args: &SandboxArgs) -> Policy {
         env_allow: args.env_allow.clone(),
         env_set: args.env_set.clone(),
         keep_fds: args.keep_fd.clone(),
+        testing_without: args
+            .testing_without
+            .iter()
+            .map(|l| l.name().to_string())
+            .collect(),
     }
 }
 
@@ -50,7 +55,9 @@ pub fn machine(args: &SandboxArgs) -> Result<Machine> {
         machine.landlock_abi = abi;
     }
     if args.simulate_no_userns {
-        machine.user_namespaces = false;
+        machine.namespaces = nono::machine::Namespaces::Unavailable(
+            "user namespaces are unavailable (simulated by --simulate-no-userns)".into(),
+        );
     }
     if args.simulate_no_seccomp {
         machine.seccomp = false;

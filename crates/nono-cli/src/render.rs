@@ -1,7 +1,7 @@
 //! How plans and verdicts look on a terminal and as JSON. No decisions are made here.
 
 use nono::explain::describe;
-use nono::plan::{EnvChange, Rule, SensitiveState, SocketPolicy, Source};
+use nono::plan::{EnvChange, Mount, Rule, SensitiveState, SocketPolicy, Source};
 use nono::sensitive::Protection;
 use nono::{display_path, Plan, Verdict};
 use serde_json::json;
@@ -97,11 +97,20 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
             Source::Baseline { what } => what.clone(),
             Source::Tmpdir => "temporary directory".into(),
             Source::CapFile => "capability file".into(),
+            Source::Terminal => "the program's terminal".into(),
             Source::Grant { .. } | Source::UnixSocket => continue,
+        };
+        let from = match (&rule.mount, plan.view.is_some()) {
+            (_, false) | (Mount::Host, _) => String::new(),
+            (Mount::HostPath { source }, _) => format!(", from {}", nono::quote_path(source)),
+            (Mount::Tmpfs, _) => ", a new tmpfs".into(),
+            (Mount::Proc, _) => ", the sandbox's own processes".into(),
+            (Mount::Devpts, _) => ", a new devpts instance".into(),
+            (Mount::Written, _) => ", written by nono".into(),
         };
         let _ = writeln!(
             out,
-            "  {:<16} {}  ({what})",
+            "  {:<16} {}  ({what}{from})",
             rule.access.to_string(),
             show(&rule.path)
         );
@@ -122,7 +131,7 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
         };
         let state = match s.state {
             SensitiveState::NotGranted => "protected: not granted".to_string(),
-            SensitiveState::Masked => "protected: MASKED inside a grant".to_string(),
+            SensitiveState::Masked => "protected: MASKED in the view".to_string(),
             SensitiveState::Unprotected => "UNPROTECTED by --unprotect".to_string(),
         };
         let _ = writeln!(
@@ -143,10 +152,29 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
             EnvChange::Remove { name, group } => writeln!(out, "  remove {name} ({group})"),
         };
     }
-    let private = if plan.layers.mount_namespace {
+    if let Some(view) = &plan.view {
+        let _ = writeln!(
+            out,
+            "\nview: only the paths above exist inside; {} hold nothing else",
+            view.skeletons
+                .iter()
+                .map(|p| nono::quote_path(p))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+        for link in &view.links {
+            let _ = writeln!(
+                out,
+                "  link  {} -> {}",
+                show(&link.path),
+                nono::quote_path(&link.target)
+            );
+        }
+    }
+    let private = if plan.view.is_some() {
         "a private tmpfs for this run"
     } else {
-        "shared by this user's sandboxed runs"
+        "made fresh for this run"
     };
     let _ = writeln!(
         out,
@@ -191,35 +219,33 @@ fn layer_lines(plan: &Plan) -> Vec<String> {
         ];
     }
     let yes_no = |b: bool| if b { "yes" } else { "no" };
-    vec![
+    let mut lines = vec![
         format!(
-            "Landlock ABI {} (the plan needs {})",
-            l.landlock_abi, l.landlock_abi_needed
-        ),
-        format!(
-            "user + mount namespace: {}",
-            if l.mount_namespace {
-                "yes (masks, private temporary directory)"
+            "Landlock ABI {} (the plan needs {}){}",
+            l.landlock_abi,
+            l.landlock_abi_needed,
+            if plan.without("landlock") {
+                " -- SWITCHED OFF FOR TESTING"
             } else {
-                "no (not needed)"
+                ""
             }
         ),
-        format!(
-            "PID namespace: {}",
-            if l.pid_namespace {
-                "yes (own /proc: other processes cannot be seen or signalled)"
-            } else {
-                "no (Landlock scopes signals and ptrace to the sandbox; other processes' command lines in /proc are visible)"
-            }
-        ),
+        if l.namespaces {
+            "user, mount, PID and IPC namespaces: yes (the view; own /proc: other processes cannot be seen or signalled; the host's IPC is out of reach)".into()
+        } else if l.nested {
+            "namespaces: those of the outer nono sandbox (no new ones can be made inside it)".into()
+        } else {
+            "namespaces: no (Landlock alone confines the file system)".into()
+        },
         format!("network namespace: {}", yes_no(l.network_namespace)),
         "no_new_privs, capabilities dropped, descriptors above 2 closed, core dumps off".into(),
-        if l.seccomp {
-            seccomp_line(plan)
-        } else {
-            "seccomp: unavailable".into()
-        },
-    ]
+    ];
+    lines.push(if l.seccomp {
+        seccomp_line(plan)
+    } else {
+        "seccomp: unavailable".into()
+    });
+    lines
 }
 
 #[cfg(target_os = "linux")]

@@ -2,12 +2,14 @@
 
 use crate::cli::RunArgs;
 use crate::{policy, render};
-use nono::{Error, Result};
+use nono::machine::Namespaces;
+use nono::{Error, ErrorKind, Op, Plan, Result};
+use std::path::Path;
 
 pub fn run(args: RunArgs) -> Result<u8> {
-    let machine = policy::machine(&args.sandbox)?;
+    let mut machine = policy::machine(&args.sandbox)?;
     let (policy, notices) = policy::policy(&args.sandbox)?;
-    let plan = nono::resolve(&policy, &machine)?;
+    let mut plan = nono::resolve(&policy, &machine)?;
     // clap guarantees at least one word after `--`.
     let Some((program, rest)) = args.command.split_first() else {
         return Err(Error::refused("no command given"));
@@ -26,27 +28,68 @@ pub fn run(args: RunArgs) -> Result<u8> {
         return exe.map(|_| 0);
     }
     let exe = exe?;
-    if !plan.layers.dropped.is_empty() {
-        eprint!("{}", render::degraded_warning(&plan));
+    loop {
+        executable_inside(&plan, &exe, &machine.cwd)?;
+        warn(&plan);
+        let cap_file = nono::prepare::prepare(&plan)?;
+        match apply(&plan, &cap_file) {
+            Ok(()) => break,
+            // The kernel or a security module would not let the view be built: plan again
+            // without it, which refuses unless --allow-degraded accepts the loss.
+            Err(e) if e.kind == ErrorKind::NoNamespaces => {
+                machine.namespaces = Namespaces::Unavailable(e.message);
+                plan = nono::resolve(&policy, &machine)?;
+            }
+            Err(e) => return Err(e),
+        }
     }
-    nono::prepare::prepare(&plan)?;
-    apply(&plan)?;
     let env = nono::exec::environment(&plan);
     Err(nono::exec::exec(&exe, rest, &env))
 }
 
+/// Refuses, before anything is built, a program the sandbox would not let run, with the rule
+/// and the flag that would (exit 126, as a program that cannot be executed).
+fn executable_inside(plan: &Plan, exe: &Path, cwd: &Path) -> Result<()> {
+    let verdict = nono::explain(plan, exe, Op::Exec, cwd);
+    if verdict.allowed {
+        return Ok(());
+    }
+    let fix = verdict
+        .fix
+        .map(|f| format!(" (to allow it: {f})"))
+        .unwrap_or_default();
+    Err(Error {
+        kind: ErrorKind::NotExecutable,
+        message: format!(
+            "cannot execute {} in the sandbox: {}{fix}",
+            nono::quote_path(exe),
+            verdict.reason
+        ),
+    })
+}
+
+/// The loud notices before a run with less than every protection.
+fn warn(plan: &Plan) {
+    if !plan.layers.dropped.is_empty() {
+        eprint!("{}", render::degraded_warning(plan));
+    }
+    for layer in &plan.layers.testing_without {
+        eprintln!("nono: TESTING ONLY: the {layer} layer is switched off");
+    }
+}
+
 #[cfg(target_os = "linux")]
-fn apply(plan: &nono::Plan) -> Result<()> {
-    nono::linux::apply(plan)
+fn apply(plan: &Plan, cap_file: &[u8]) -> Result<()> {
+    nono::linux::apply(plan, cap_file)
 }
 
 #[cfg(target_os = "macos")]
-fn apply(plan: &nono::Plan) -> Result<()> {
+fn apply(plan: &Plan, _cap_file: &[u8]) -> Result<()> {
     nono::macos::apply(plan)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn apply(_plan: &nono::Plan) -> Result<()> {
+fn apply(_plan: &Plan, _cap_file: &[u8]) -> Result<()> {
     Err(Error::refused(
         "this operating system has no sandbox backend; nothing was run",
     ))

@@ -23,7 +23,11 @@ pub fn why(args: WhyArgs) -> Result<u8> {
     };
     let cwd = std::env::current_dir()
         .map_err(|e| Error::refused(format!("cannot read the current directory: {e}")))?;
-    let verdict = nono::explain(&plan, &args.path, op, &cwd);
+    let verdict = if args.from_self {
+        nono::explain_inside(&plan, &args.path, op, &cwd)
+    } else {
+        nono::explain(&plan, &args.path, op, &cwd)
+    };
     if args.json {
         println!("{}", render::to_json(&verdict));
     } else {

@@ -114,7 +114,13 @@ fn net_block_without_namespaces_falls_back_to_unix_sockets_only() {
     let f = Fixture::new();
     let l = listeners();
     let sockets = allow_listening_sockets();
-    let mut flags = vec!["--allow", ".", "--net-block", "--simulate-no-userns"];
+    let mut flags = vec![
+        "--allow",
+        ".",
+        "--net-block",
+        "--simulate-no-userns",
+        "--allow-degraded",
+    ];
     flags.extend(sockets.iter().map(String::as_str));
     let out = client(&f, &flags, l.port);
     // EAFNOSUPPORT (97): seccomp refuses to create any IP socket at all.

@@ -1,8 +1,10 @@
 //! The built-in system baseline: what ordinary programs need so that `--allow .` alone runs a
 //! shell, Python, git or a compiler. Entries that do not exist are skipped; sensitive paths
-//! beneath an entry are carved out of it (see [`crate::plan::Rule::except`]).
+//! beneath an entry are masked in the view, or carved out of it without one (see
+//! [`crate::plan::Rule::except`]).
 
 use crate::access::Access;
+use crate::plan::Mount;
 
 /// Where a baseline entry lives.
 #[derive(Clone, Copy, Debug)]
@@ -13,8 +15,24 @@ pub enum Place {
     Home(&'static str),
 }
 
+/// What a baseline entry is in the sandbox's view.
+#[derive(Clone, Debug)]
+pub enum InView {
+    /// The host's path, bound in.
+    Host,
+    /// A file system of the sandbox's own at that path ([`Mount::Proc`], [`Mount::Devpts`]);
+    /// without a view, the host's path.
+    Own(Mount),
+    /// A private file system that exists only in a view ([`Mount::Tmpfs`]: `/dev/shm`).
+    OnlyInView(Mount),
+    /// A symlink to this target in a view; without one, the host's path (`/dev/ptmx`).
+    Link(&'static str),
+    /// A symlink to this target that exists only in a view (`/dev/fd`).
+    OnlyLink(&'static str),
+}
+
 /// One baseline entry.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Entry {
     /// What the entry is for, shown by `why` and `--dry-run`.
     pub what: &'static str,
@@ -22,13 +40,20 @@ pub struct Entry {
     pub place: Place,
     /// The rights.
     pub access: Access,
+    /// What it is in the view.
+    pub in_view: InView,
 }
 
 const fn sys(what: &'static str, path: &'static str, access: Access) -> Entry {
+    view(what, path, access, InView::Host)
+}
+
+const fn view(what: &'static str, path: &'static str, access: Access, in_view: InView) -> Entry {
     Entry {
         what,
         place: Place::System(path),
         access,
+        in_view,
     }
 }
 
@@ -37,6 +62,7 @@ const fn home(what: &'static str, path: &'static str) -> Entry {
         what,
         place: Place::Home(path),
         access: Access::READ_EXEC,
+        in_view: InView::Host,
     }
 }
 
@@ -44,6 +70,7 @@ const PROGRAMS: &str = "system programs and libraries";
 const CONFIG: &str = "system configuration";
 const DEVICES: &str = "standard devices";
 const TERMINAL: &str = "terminals";
+const SHM: &str = "shared memory, private to the run";
 const KERNEL_INFO: &str = "process and CPU information";
 const TOOLCHAINS: &str = "user toolchains";
 const GIT_IDENTITY: &str = "git configuration";
@@ -62,15 +89,57 @@ pub const TABLE: &[Entry] = &[
     sys(PROGRAMS, "/opt", Access::READ_EXEC),
     sys(PROGRAMS, "/nix/store", Access::READ_EXEC),
     sys(CONFIG, "/etc", Access::READ),
+    // Name resolution: /etc/resolv.conf is often a symlink into /run (systemd-resolved).
+    sys(CONFIG, "/etc/resolv.conf", Access::READ),
     sys(DEVICES, "/dev/null", Access::READ_WRITE),
     sys(DEVICES, "/dev/zero", Access::READ_WRITE),
     sys(DEVICES, "/dev/full", Access::READ_WRITE),
     sys(DEVICES, "/dev/random", Access::READ_WRITE),
     sys(DEVICES, "/dev/urandom", Access::READ_WRITE),
+    view(
+        DEVICES,
+        "/dev/fd",
+        Access::NONE,
+        InView::OnlyLink("/proc/self/fd"),
+    ),
+    view(
+        DEVICES,
+        "/dev/stdin",
+        Access::NONE,
+        InView::OnlyLink("/proc/self/fd/0"),
+    ),
+    view(
+        DEVICES,
+        "/dev/stdout",
+        Access::NONE,
+        InView::OnlyLink("/proc/self/fd/1"),
+    ),
+    view(
+        DEVICES,
+        "/dev/stderr",
+        Access::NONE,
+        InView::OnlyLink("/proc/self/fd/2"),
+    ),
+    view(
+        SHM,
+        "/dev/shm",
+        Access::READ_WRITE,
+        InView::OnlyInView(Mount::Tmpfs),
+    ),
     sys(TERMINAL, "/dev/tty", Access::READ_WRITE),
-    sys(TERMINAL, "/dev/ptmx", Access::READ_WRITE),
-    sys(TERMINAL, "/dev/pts", Access::READ_WRITE),
-    sys(KERNEL_INFO, "/proc", Access::READ),
+    view(
+        TERMINAL,
+        "/dev/ptmx",
+        Access::READ_WRITE,
+        InView::Link("pts/ptmx"),
+    ),
+    view(
+        TERMINAL,
+        "/dev/pts",
+        Access::READ_WRITE,
+        InView::Own(Mount::Devpts),
+    ),
+    view(KERNEL_INFO, "/proc", Access::READ, InView::Own(Mount::Proc)),
     sys(KERNEL_INFO, "/sys/devices/system/cpu", Access::READ),
     sys(KERNEL_INFO, "/sys/fs/cgroup", Access::READ),
     home(TOOLCHAINS, ".cargo/bin"),

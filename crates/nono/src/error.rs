@@ -12,6 +12,9 @@ pub enum ErrorKind {
     NotExecutable,
     /// The command was not found (exit 127).
     NotFound,
+    /// The namespaces that hold the sandbox's view cannot be made here (exit 125); with
+    /// `--allow-degraded` the run is planned again without them.
+    NoNamespaces,
 }
 
 /// An error with a one-line, user-facing message.
@@ -35,7 +38,7 @@ impl Error {
     /// The exit status conventional for this error (as env(1) and timeout(1) use them).
     pub fn exit_code(&self) -> i32 {
         match self.kind {
-            ErrorKind::Refused => 125,
+            ErrorKind::Refused | ErrorKind::NoNamespaces => 125,
             ErrorKind::NotExecutable => 126,
             ErrorKind::NotFound => 127,
         }

@@ -31,10 +31,21 @@ pub struct Verdict {
     pub fix: Option<String>,
 }
 
-/// Explains `op` on `path` (absolute, or relative to `cwd`; `~` is the plan's home).
+/// Explains `op` on `path` (absolute, or relative to `cwd`; `~` is the plan's home), asked
+/// from the host: what the plan's sandbox would let its program do there.
 pub fn explain(plan: &Plan, path: &Path, op: Op, cwd: &Path) -> Verdict {
+    verdict(plan, path, op, cwd, true)
+}
+
+/// The same, asked from inside the sandbox the plan describes (`nono why --self`): paths are
+/// those of the view.
+pub fn explain_inside(plan: &Plan, path: &Path, op: Op, cwd: &Path) -> Verdict {
+    verdict(plan, path, op, cwd, false)
+}
+
+fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Verdict {
     let expanded = paths::expand_tilde(path, &plan.home);
-    let target = paths::canonical_or_planned(&cwd.join(expanded));
+    let (target, links) = paths::follow(&cwd.join(expanded));
     let shown = paths::display(&target, &plan.home);
 
     if let Some(entry) = protecting(plan, &target, op) {
@@ -72,6 +83,33 @@ pub fn explain(plan: &Plan, path: &Path, op: Op, cwd: &Path) -> Verdict {
         };
     }
 
+    let hidden_link = links.iter().find(|l| !plan.in_view(l, from_host));
+    if let Some(link) = hidden_link {
+        return Verdict {
+            reason: format!(
+                "the symlink {} on the way is not in the sandbox's view",
+                paths::display(link, &plan.home)
+            ),
+            fix: Some(suggest(&target, &plan.home, op.into())),
+            path: target,
+            op,
+            allowed: false,
+            rule: None,
+            sensitive: None,
+        };
+    }
+    if !plan.in_view(&target, from_host) {
+        return Verdict {
+            reason: format!("{shown} is not in the sandbox's view: no rule holds it"),
+            fix: Some(suggest(&target, &plan.home, op.into())),
+            path: target,
+            op,
+            allowed: false,
+            rule: None,
+            sensitive: None,
+        };
+    }
+
     let reaching: Vec<&Rule> = plan.rules.iter().filter(|r| covers(r, &target)).collect();
     let most_specific = |rules: &mut dyn Iterator<Item = &&Rule>| {
         rules
@@ -79,6 +117,25 @@ pub fn explain(plan: &Plan, path: &Path, op: Op, cwd: &Path) -> Verdict {
             .map(|r| (*r).clone())
     };
     if let Some(rule) = most_specific(&mut reaching.iter().filter(|r| r.access.allows(op))) {
+        if let Some(bind) = plan.view_forbids(&target, op) {
+            let how = if op == Op::Write {
+                "read-only"
+            } else {
+                "without execute"
+            };
+            return Verdict {
+                reason: format!(
+                    "the view holds {shown} from {}, mounted {how}",
+                    describe(bind, &plan.home)
+                ),
+                fix: Some(suggest(&target, &plan.home, bind.access.union(op.into()))),
+                path: target,
+                op,
+                allowed: false,
+                rule: Some(bind.clone()),
+                sensitive: None,
+            };
+        }
         return Verdict {
             reason: format!("{op} allowed by {}", describe(&rule, &plan.home)),
             path: target,
@@ -153,6 +210,7 @@ pub fn describe(rule: &Rule, home: &Path) -> String {
         ),
         Source::CapFile => "the capability file".to_string(),
         Source::UnixSocket => format!("--allow-unix-socket {}", paths::display(&rule.path, home)),
+        Source::Terminal => "the program's terminal".to_string(),
     }
 }
 

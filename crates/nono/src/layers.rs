@@ -1,54 +1,53 @@
 //! Which Linux kernel layers a plan uses, and what this kernel cannot give: the namespaces
-//! that masks and `--net-block` need, Landlock's ABI, seccomp, and the fail-closed refusal
-//! (or, with `--allow-degraded`, the list of dropped protections).
+//! that hold the view (and the network namespace of `--net-block`), Landlock's ABI, seccomp,
+//! and the fail-closed refusal (or, with `--allow-degraded`, the list of dropped protections).
 
 use crate::error::{Error, Result};
-use crate::machine::Machine;
+use crate::machine::{Machine, Namespaces};
 use crate::paths::quote;
 use crate::plan::{Backend, Dropped, Layers, Rule, SensitivePath, SensitiveState, Source};
 use crate::policy::Policy;
 use crate::protect::{self, reaches};
 use std::path::Path;
 
-/// The Linux layers: namespaces where masks or `--net-block` need them, Landlock and
-/// seccomp, and the protections this kernel cannot give (a refusal unless accepted).
+/// The Linux layers: the namespaces and view whenever the kernel lets nono make them,
+/// Landlock and seccomp always, and the protections this kernel cannot give (a refusal unless
+/// accepted with `--allow-degraded`).
 pub fn linux(
     policy: &Policy,
     machine: &Machine,
     sensitive: &[SensitivePath],
     rules: &[Rule],
 ) -> Result<Layers> {
-    let masked: Vec<&SensitivePath> = sensitive
-        .iter()
-        .filter(|s| s.state == SensitiveState::Masked)
-        .collect();
-    if let (Some(first), false) = (masked.first(), machine.user_namespaces) {
-        let path = quote(&first.path);
-        if first.group == protect::SOCKET_GROUP {
+    let view = machine.namespaces == Namespaces::Available;
+    if !view {
+        refuse_unmaskable(machine, sensitive, rules)?;
+    }
+    let network_namespace = policy.net_block && view;
+    let (landlock_abi_needed, mut dropped) = kernel_gaps(policy, machine, view);
+    if let Namespaces::Unavailable(cause) = &machine.namespaces {
+        dropped.extend(
+            view_losses(machine, rules)
+                .into_iter()
+                .map(|protection| Dropped {
+                    protection,
+                    needs: "user namespaces".into(),
+                }),
+        );
+        if !policy.allow_degraded {
             return Err(Error::refused(format!(
-                "the Unix socket {path} listens outside the grants, and without user namespaces (or Landlock ABI 9) nothing can keep the program from connecting to it; allow it explicitly with --allow-unix-socket {path}"
+                "{cause}, and nono builds the sandbox's own view of the file system in them. {}, or add --allow-degraded to run without: {}",
+                way_out(cause),
+                list(&dropped)
             )));
         }
-        let grant = covering_grant(rules, &first.path);
-        return Err(Error::refused(format!(
-            "{grant} would expose {path} (group {}), and user namespaces are unavailable to mask it; narrow the grant or add --unprotect {path}",
-            first.group
-        )));
     }
-    let network_namespace = policy.net_block && machine.user_namespaces;
-    let mount_namespace = !masked.is_empty() || network_namespace;
-    let (landlock_abi_needed, dropped) =
-        kernel_gaps(policy, machine, network_namespace, mount_namespace);
     if !dropped.is_empty() && !policy.allow_degraded {
-        let list: Vec<String> = dropped
-            .iter()
-            .map(|d| format!("{} (needs {})", d.protection, d.needs))
-            .collect();
         return Err(Error::refused(format!(
             "this kernel (Linux {}, Landlock ABI {}) cannot enforce: {}. Add --allow-degraded to run without these protections",
             machine.kernel,
             machine.landlock_abi,
-            list.join("; ")
+            list(&dropped)
         )));
     }
 
@@ -57,31 +56,100 @@ pub fn linux(
         kernel: machine.kernel.clone(),
         landlock_abi: machine.landlock_abi,
         landlock_abi_needed,
-        mount_namespace,
-        pid_namespace: mount_namespace,
+        namespaces: view,
         network_namespace,
         seccomp: machine.seccomp,
+        nested: machine.namespaces == Namespaces::Nested,
+        testing_without: policy.testing_without.clone(),
         dropped,
     })
 }
 
+fn list(dropped: &[Dropped]) -> String {
+    let items: Vec<String> = dropped
+        .iter()
+        .map(|d| format!("{} (needs {})", d.protection, d.needs))
+        .collect();
+    items.join("; ")
+}
+
+/// How the user can get the namespaces back, for the cause found.
+fn way_out(cause: &str) -> &'static str {
+    if cause.contains("AppArmor") {
+        "Install the AppArmor profile for nono (see the README, \"AppArmor\")"
+    } else if cause.contains("sysctl") {
+        "Enable them with that sysctl"
+    } else {
+        "Run nono where user namespaces are allowed"
+    }
+}
+
+/// Without a view, a protected path that a grant covers cannot be masked: nono refuses rather
+/// than expose it, even with `--allow-degraded` (a secret is never a reduced protection).
+fn refuse_unmaskable(machine: &Machine, sensitive: &[SensitivePath], rules: &[Rule]) -> Result<()> {
+    let Some(first) = sensitive
+        .iter()
+        .find(|s| s.state == SensitiveState::Masked && s.group != protect::SOCKET_GROUP)
+    else {
+        return Ok(());
+    };
+    let path = quote(&first.path);
+    let why = match &machine.namespaces {
+        Namespaces::Nested => "inside another nono sandbox no new mask can be made".to_string(),
+        Namespaces::Unavailable(cause) => format!("{cause}, so it cannot be masked"),
+        Namespaces::Available => return Ok(()),
+    };
+    let grant = covering_grant(rules, &first.path);
+    Err(Error::refused(format!(
+        "{grant} would expose {path} (group {}), and {why}; narrow the grant or add --unprotect {path}",
+        first.group
+    )))
+}
+
+/// What a run without the view loses, named for this plan.
+fn view_losses(machine: &Machine, rules: &[Rule]) -> Vec<String> {
+    let mut lost = vec![
+        "metadata changes (mode, owner, times, extended attributes, ACLs) of files outside the grants".to_string(),
+        "directory watches (inotify) on paths outside the grants".to_string(),
+        "System V IPC and POSIX message queues of the host".to_string(),
+        "other processes: their command lines in /proc and their resource limits (prlimit)".to_string(),
+        "other terminals in /dev/pts".to_string(),
+    ];
+    if machine.landlock_abi < 9 {
+        let outside: Vec<&Path> = machine
+            .unix_sockets
+            .iter()
+            .map(|s| s.as_path())
+            .filter(|s| {
+                !rules
+                    .iter()
+                    .any(|r| reaches(r, s) && r.access.allows(crate::access::Op::Write))
+            })
+            .collect();
+        let example = outside
+            .first()
+            .map(|s| format!(", e.g. {}", quote(s)))
+            .unwrap_or_default();
+        lost.push(format!(
+            "pathname Unix sockets outside the grants ({} listening now{example})",
+            outside.len()
+        ));
+    }
+    lost
+}
+
 /// The Landlock ABI the plan needs, and the protections this kernel cannot give.
-fn kernel_gaps(
-    policy: &Policy,
-    machine: &Machine,
-    network_namespace: bool,
-    pid_namespace: bool,
-) -> (u8, Vec<Dropped>) {
+fn kernel_gaps(policy: &Policy, machine: &Machine, view: bool) -> (u8, Vec<Dropped>) {
     let mut needs: Vec<(u8, &str)> = Vec::new();
     if !machine.seccomp {
         // With seccomp, truncate(2) is denied below ABI 3 instead.
         needs.push((3, "truncation of files outside write grants"));
     }
-    if !pid_namespace {
+    if !view {
         // In a PID namespace, processes outside cannot even be named.
         needs.push((6, "signals to processes outside the sandbox"));
     }
-    if !network_namespace {
+    if !(policy.net_block && view) {
         // Abstract sockets belong to a network namespace; without a private one, only
         // Landlock's scope keeps the host's out of reach.
         needs.push((
@@ -104,7 +172,7 @@ fn kernel_gaps(
             "kernel attack surface (io_uring, bpf, keyrings, ptrace, mounts, modules)",
             "system calls of foreign architectures",
         ];
-        if policy.net_block && !network_namespace {
+        if policy.net_block && !view {
             lost.push("blocking network sockets (--net-block)");
         }
         dropped.extend(lost.into_iter().map(|protection| Dropped {

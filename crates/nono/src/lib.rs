@@ -47,7 +47,7 @@ pub mod linux;
 
 pub use access::{Access, Op};
 pub use error::{one_line, Error, ErrorKind, Result};
-pub use explain::{explain, Verdict};
+pub use explain::{explain, explain_inside, Verdict};
 pub use machine::Machine;
 pub use paths::{display as display_path, quote as quote_path};
 pub use plan::{GrantFlag, Plan};

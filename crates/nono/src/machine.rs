@@ -1,5 +1,10 @@
 //! Facts about this machine that the planner needs: who runs nono, where home is, what the
 //! kernel offers. Tests build a [`Machine`] by hand to plan for other kernels.
+//!
+//! Detection only reads the system ([`probe`]); it never calls into a sandbox backend, so the
+//! flow stays one-way: machine + policy -> plan -> backend.
+
+pub mod probe;
 
 use crate::error::{Error, Result};
 use std::ffi::OsString;
@@ -22,9 +27,8 @@ pub struct Machine {
     pub kernel: String,
     /// Highest Landlock ABI the kernel offers; 0 when Landlock is unavailable.
     pub landlock_abi: u8,
-    /// Whether nono may use user namespaces (false to plan as if they were unavailable, and
-    /// inside a nono sandbox, whose filter forbids new namespaces).
-    pub user_namespaces: bool,
+    /// Whether nono can make the user, mount, PID and IPC namespaces that hold the view.
+    pub namespaces: Namespaces,
     /// Whether the kernel supports seccomp filters.
     pub seccomp: bool,
     /// nono's environment (variables whose name is valid UTF-8; the others never reach the
@@ -34,10 +38,26 @@ pub struct Machine {
     pub unix_sockets: Vec<PathBuf>,
     /// `$PATH`, whose directories join the baseline.
     pub path_env: Option<OsString>,
-    /// Where nono keeps per-user state: the temporary directory base (`$TMPDIR` or `/tmp`).
+    /// Where a run without a view keeps its temporary directory and capability file: the
+    /// temporary directory base (`$TMPDIR` or `/tmp`).
     pub tmp_base: PathBuf,
     /// nono's own executable, so that `nono why --self` runs inside the sandbox.
     pub nono_exe: Option<PathBuf>,
+    /// The program's terminal (the device of the first of descriptors 0-2 that is one).
+    pub terminal: Option<PathBuf>,
+}
+
+/// Whether the namespaces of the view can be made here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Namespaces {
+    /// Unprivileged user namespaces are enabled (whether a security module lets them mount is
+    /// known only when nono tries).
+    Available,
+    /// Inside another nono sandbox, whose filter forbids new namespaces; its view stays.
+    Nested,
+    /// Not available, and why (one phrase, e.g. `disabled by the sysctl
+    /// user.max_user_namespaces = 0`).
+    Unavailable(String),
 }
 
 impl Machine {
@@ -45,8 +65,7 @@ impl Machine {
     pub fn detect() -> Result<Machine> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::refused(format!("cannot read the current directory: {e}")))?;
-        // SAFETY: getuid/getgid cannot fail and touch no memory.
-        let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+        let (uid, gid) = probe::ids();
         let home = home_dir(uid)?;
         let tmp_base = std::env::var_os("TMPDIR")
             .map(PathBuf::from)
@@ -62,10 +81,10 @@ impl Machine {
             } else {
                 crate::plan::Backend::Linux
             },
-            kernel: kernel_release(),
-            landlock_abi: landlock_abi(),
-            user_namespaces: std::env::var_os("NONO_SANDBOX").is_none(),
-            seccomp: seccomp_available(),
+            kernel: probe::kernel_release(),
+            landlock_abi: probe::landlock_abi(),
+            namespaces: probe::namespaces(uid),
+            seccomp: probe::seccomp_available(),
             env: std::env::vars_os()
                 .filter_map(|(k, v)| {
                     Some((k.into_string().ok()?, v.to_string_lossy().into_owned()))
@@ -75,6 +94,7 @@ impl Machine {
             path_env: std::env::var_os("PATH"),
             tmp_base,
             nono_exe: std::env::current_exe().ok(),
+            terminal: probe::terminal(),
         })
     }
 }
@@ -85,68 +105,14 @@ fn home_dir(uid: u32) -> Result<PathBuf> {
         if !home.is_absolute() {
             return Err(Error::refused(format!(
                 "HOME is not an absolute path: {}",
-                home.display()
+                crate::paths::quote(&home)
             )));
         }
         return Ok(home);
     }
-    // SAFETY: getpwuid returns a pointer into static storage or null; we copy out at once and
-    // nono is single-threaded at this point.
-    unsafe {
-        let pw = libc::getpwuid(uid);
-        if !pw.is_null() && !(*pw).pw_dir.is_null() {
-            let dir = std::ffi::CStr::from_ptr((*pw).pw_dir);
-            use std::os::unix::ffi::OsStrExt;
-            return Ok(PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes())));
-        }
-    }
-    Err(Error::refused(
-        "cannot find the home directory: HOME is unset and the user has no passwd entry",
-    ))
-}
-
-fn kernel_release() -> String {
-    // SAFETY: uname fills the zeroed struct; the release field is NUL-terminated.
-    unsafe {
-        let mut name: libc::utsname = std::mem::zeroed();
-        if libc::uname(&mut name) != 0 {
-            return "unknown".into();
-        }
-        std::ffi::CStr::from_ptr(name.release.as_ptr())
-            .to_string_lossy()
-            .into_owned()
-    }
-}
-
-fn seccomp_available() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        crate::linux::seccomp_available()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        false
-    }
-}
-
-/// The Landlock ABI version the running kernel offers, 0 if none.
-pub fn landlock_abi() -> u8 {
-    #[cfg(target_os = "linux")]
-    {
-        const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
-        // SAFETY: with a null attribute pointer and size 0 this only queries the ABI version.
-        let abi = unsafe {
-            libc::syscall(
-                libc::SYS_landlock_create_ruleset,
-                std::ptr::null::<u8>(),
-                0usize,
-                LANDLOCK_CREATE_RULESET_VERSION,
-            )
-        };
-        u8::try_from(abi.max(0)).unwrap_or(u8::MAX)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        0
-    }
+    probe::passwd_home(uid).ok_or_else(|| {
+        Error::refused(
+            "cannot find the home directory: HOME is unset and the user has no passwd entry",
+        )
+    })
 }

@@ -66,28 +66,90 @@ pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
     Ok((resolved, is_dir))
 }
 
-/// Resolves symlinks in the longest existing prefix of `path` and appends the rest: the path
-/// the kernel would reach if the missing part were created.
+/// The path the kernel would reach for `path` (absolute): every symlink on the way followed,
+/// a dangling one too (an `O_CREAT` open creates its target), and what does not exist yet
+/// appended as written.
 pub fn canonical_or_planned(path: &Path) -> PathBuf {
-    let mut existing = path.to_path_buf();
-    let mut missing = Vec::new();
-    loop {
-        if let Ok(found) = std::fs::canonicalize(&existing) {
-            let mut result = found;
-            for name in missing.iter().rev() {
-                result.push(name);
-            }
-            return normalize(&result);
+    follow(path).0
+}
+
+/// [`canonical_or_planned`], and the places of the symlinks met on the way: a sandbox that
+/// does not hold one of them cannot follow the path.
+pub fn follow(path: &Path) -> (PathBuf, Vec<PathBuf>) {
+    use std::collections::VecDeque;
+    let mut pending: VecDeque<std::ffi::OsString> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n.to_owned()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .collect();
+    let mut at = PathBuf::from("/");
+    let mut links = Vec::new();
+    let mut hops = 0;
+    let mut missing = false;
+    while let Some(name) = pending.pop_front() {
+        if name == ".." {
+            at.pop();
+            continue;
         }
-        match (
-            existing.file_name().map(|n| n.to_owned()),
-            existing.parent(),
-        ) {
-            (Some(name), Some(parent)) => {
-                missing.push(name);
-                existing = parent.to_path_buf();
+        let next = at.join(&name);
+        if missing {
+            at = next;
+            continue;
+        }
+        match std::fs::read_link(&next) {
+            Ok(target) if hops < 40 => {
+                hops += 1;
+                links.push(next);
+                if target.is_absolute() {
+                    at = PathBuf::from("/");
+                }
+                for c in target.components().rev() {
+                    match c {
+                        Component::Normal(n) => pending.push_front(n.to_owned()),
+                        Component::ParentDir => pending.push_front("..".into()),
+                        _ => {}
+                    }
+                }
             }
-            _ => return normalize(path),
+            _ => {
+                missing = std::fs::symlink_metadata(&next).is_err();
+                at = next;
+            }
+        }
+    }
+    (at, links)
+}
+
+/// The symlinks met on the way along `path` (absolute), each as where it is (its parent
+/// resolved) and what it contains, including those met inside their targets: what a view
+/// must recreate for `path` to lead where it leads on the host. One `readlink` per
+/// component, so callers only ask when [`canonical`] differs from the path given.
+pub fn links_on(path: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let mut found = Vec::new();
+    collect_links(&normalize(path), &mut found, 8);
+    found
+}
+
+fn collect_links(path: &Path, found: &mut Vec<(PathBuf, PathBuf)>, depth: u8) {
+    let mut at = PathBuf::from("/");
+    for component in path.components().skip(1) {
+        let next = at.join(component);
+        let Ok(target) = std::fs::read_link(&next) else {
+            at = next;
+            continue;
+        };
+        if !found.iter().any(|(p, _)| *p == next) {
+            found.push((next.clone(), target.clone()));
+        }
+        if depth > 0 {
+            collect_links(&normalize(&at.join(&target)), found, depth - 1);
+        }
+        match canonical(&next) {
+            Ok(resolved) => at = resolved,
+            Err(_) => return, // dangling: nothing further exists
         }
     }
 }

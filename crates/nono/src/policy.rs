@@ -22,6 +22,8 @@ pub struct Policy {
     pub env_set: Vec<(String, String)>,
     /// Descriptors above 2 to pass to the program (`--keep-fd`).
     pub keep_fds: Vec<i32>,
+    /// Layers to leave off, for tests that prove each layer holds alone (a hidden flag).
+    pub testing_without: Vec<String>,
 }
 
 /// One grant flag and its path.

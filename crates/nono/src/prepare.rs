@@ -1,66 +1,83 @@
-//! Files the plan relies on, created just before the sandbox is applied: nono's private state
-//! directory, the run's temporary directory and the capability file.
+//! The run's own files, made just before the sandbox is applied: the capability file (the
+//! plan as JSON) and, for a run without a view, the directory that holds it beside the run's
+//! temporary directory.
+//!
+//! Nothing here is ever read back as a decision: a run with a view keeps both in memory file
+//! systems of its own; a run without one makes a directory with a fresh random name, created
+//! exclusively, owned by the user and private, so no earlier run (sandboxed programs could
+//! write there) can have planted anything in it.
 
 use crate::error::{Error, Result};
 use crate::paths::quote;
 use crate::plan::Plan;
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
-/// nono's per-user state directory, the parent of the plan's temporary directory.
-pub fn state_dir(plan: &Plan) -> &Path {
-    plan.tmpdir.parent().unwrap_or(Path::new("/"))
-}
+/// The start of a run directory's name: `nono-UID-PID-RANDOM`.
+pub const RUN_DIR_PREFIX: &str = "nono-";
 
-/// Creates the state directories and writes the capability file if it is not there yet.
-pub fn prepare(plan: &Plan) -> Result<()> {
-    let state = state_dir(plan);
-    private_dir(state)?;
-    for sub in ["tmp", "plans", "masks"] {
-        private_dir(&state.join(sub))?;
-    }
-    if plan.cap_file.exists() {
-        return Ok(()); // named by the plan's digest: same name, same content
-    }
+/// The capability file's content; for a run without a view, also makes the run's directory,
+/// its temporary directory and the capability file on disk.
+pub fn prepare(plan: &Plan) -> Result<Vec<u8>> {
     let json = serde_json::to_vec_pretty(plan)
         .map_err(|e| Error::refused(format!("cannot encode the capability file: {e}")))?;
-    let partial = plan
-        .cap_file
-        .with_extension(format!("{}.partial", std::process::id()));
-    let written = fs::OpenOptions::new()
+    if plan.view.is_some() {
+        return Ok(json);
+    }
+    let Some(run) = plan.tmpdir.parent() else {
+        return Err(Error::refused(
+            "the plan's temporary directory has no parent",
+        ));
+    };
+    if let Some(base) = run.parent() {
+        sweep(base);
+    }
+    for dir in [run, plan.tmpdir.as_path()] {
+        fs::DirBuilder::new()
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::refused(format!("cannot create {}: {e}", quote(dir))))?;
+    }
+    fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o444)
-        .open(&partial)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&plan.cap_file)
         .and_then(|mut f| std::io::Write::write_all(&mut f, &json))
-        .and_then(|_| fs::rename(&partial, &plan.cap_file));
-    written.map_err(|e| {
-        let _ = fs::remove_file(&partial);
-        Error::refused(format!(
-            "cannot write the capability file {}: {e}",
-            quote(&plan.cap_file)
-        ))
-    })
+        .map_err(|e| {
+            Error::refused(format!(
+                "cannot write the capability file {}: {e}",
+                quote(&plan.cap_file)
+            ))
+        })?;
+    Ok(json)
 }
 
-/// Makes sure `dir` is a real directory owned by us and closed to everyone else: it may sit
-/// in a shared `/tmp` where another user could have planted a symlink or an open directory.
-fn private_dir(dir: &Path) -> Result<()> {
-    match fs::DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => return Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(Error::refused(format!("cannot create {}: {e}", quote(dir)))),
+/// Removes the run directories of this user's earlier runs without a view whose process has
+/// ended (a run without a view execs the program in place, so none is left to clean up after
+/// it). Symlinks are never followed.
+fn sweep(base: &Path) {
+    let uid = rustix::process::getuid().as_raw();
+    let mine = format!("{RUN_DIR_PREFIX}{uid}-");
+    let Ok(entries) = fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&mine)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else {
+            continue;
+        };
+        let owned = entry.metadata().is_ok_and(|m| m.is_dir() && m.uid() == uid);
+        // SAFETY: signal 0 only asks whether the process exists.
+        let ended = unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if owned && ended {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
-    let meta = fs::symlink_metadata(dir)
-        .map_err(|e| Error::refused(format!("cannot inspect {}: {e}", quote(dir))))?;
-    // SAFETY: getuid cannot fail.
-    let uid = unsafe { libc::getuid() };
-    if !meta.is_dir() || meta.uid() != uid || meta.permissions().mode() & 0o077 != 0 {
-        return Err(Error::refused(format!(
-            "{} is not a private directory owned by uid {uid}; remove it and try again",
-            quote(dir)
-        )));
-    }
-    Ok(())
 }

@@ -16,11 +16,11 @@ pub const SOCKET_GROUP: &str = "unix-socket";
 /// The group name of git hooks and configuration inside writable grants.
 pub const GIT_GROUP: &str = "git";
 
-/// Every protected path of the plan, classified against the user's grants.
+/// Every protected path of the plan (the sensitive table and git), classified against the
+/// user's grants. Listening sockets are classified later, against every rule ([`sockets`]).
 pub fn protected_paths(
     grants: &[Rule],
     unprotect: &[PathBuf],
-    sockets: &[PathBuf],
     machine: &Machine,
 ) -> Result<Vec<SensitivePath>> {
     let mut classifier = Classifier {
@@ -28,6 +28,7 @@ pub fn protected_paths(
         unprotect,
         used: vec![false; unprotect.len()],
         found: Vec::new(),
+        nested: machine.namespaces == crate::machine::Namespaces::Nested,
     };
     // One listing of the home directory spares a failed lookup per absent table entry.
     let in_home: std::collections::HashSet<std::ffi::OsString> = std::fs::read_dir(&machine.home)
@@ -65,10 +66,7 @@ pub fn protected_paths(
             quote(&unprotect[i])
         )));
     }
-    let mut found = classifier.found;
-    let socket_paths = unreachable_sockets(grants, sockets, &found, machine);
-    found.extend(socket_paths);
-    Ok(found)
+    Ok(classifier.found)
 }
 
 struct Classifier<'a> {
@@ -76,6 +74,8 @@ struct Classifier<'a> {
     unprotect: &'a [PathBuf],
     used: Vec<bool>,
     found: Vec<SensitivePath>,
+    /// Inside another nono sandbox, whose masks this run can rely on but not add to.
+    nested: bool,
 }
 
 impl Classifier<'_> {
@@ -99,7 +99,9 @@ impl Classifier<'_> {
                 lifted = true;
             }
         }
-        let state = if !conflicts(protection, access) {
+        let state = if !conflicts(protection, access)
+            || (self.nested && outer_protects(&path, protection))
+        {
             SensitiveState::NotGranted
         } else if lifted {
             SensitiveState::Unprotected
@@ -123,25 +125,48 @@ impl Classifier<'_> {
     }
 }
 
-/// Listening sockets a program could connect to although no grant allows it. A socket beneath
-/// a writable directory grant is the program's to use (as Landlock's RESOLVE_UNIX right would
-/// have it); `--allow-unix-socket` grants one more; a socket already inside a masked directory
-/// needs nothing more. On Landlock ABI 9 the kernel denies the rest itself; below it each one is
-/// masked.
-fn unreachable_sockets(
-    grants: &[Rule],
-    sockets: &[PathBuf],
+/// Whether the sandbox this run is nested in already keeps `path` protected: read-only
+/// paths on a read-only mount, hidden ones replaced by an empty, mode-000 entry on a
+/// read-only mount (a mask; a program cannot make one, having no mount rights).
+fn outer_protects(path: &Path, protection: Protection) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let read_only = rustix::fs::statvfs(path)
+        .is_ok_and(|s| s.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY));
+    match protection {
+        Protection::ReadOnly => read_only,
+        Protection::Hidden => {
+            let empty = std::fs::symlink_metadata(path).is_ok_and(|m| {
+                m.mode() & 0o7777 == 0
+                    && (m.is_dir() && m.nlink() <= 2 || m.is_file() && m.len() == 0)
+            });
+            read_only && empty
+        }
+    }
+}
+
+/// Listening sockets the program could connect to although no rule lets it write there:
+/// those the view shows (inside a read-only rule; the others are not in the view at all). A
+/// socket beneath a writable rule is the program's to use (as Landlock's RESOLVE_UNIX right
+/// would have it); `--allow-unix-socket` grants one more; one inside a masked directory needs
+/// nothing more. On Landlock ABI 9 the kernel denies the rest itself; below it each is masked.
+/// Without a view nothing can be masked: the plan lists that loss instead (see `layers`).
+pub fn sockets(
+    rules: &[Rule],
+    granted: &[PathBuf],
     found: &[SensitivePath],
     machine: &Machine,
 ) -> Vec<SensitivePath> {
+    let view = machine.namespaces == crate::machine::Namespaces::Available;
     machine
         .unix_sockets
         .iter()
         .filter_map(|s| paths::canonical(s).ok())
         .filter(|s| {
-            !grants
+            let visible = rules.iter().any(|r| reaches(r, s));
+            let writable = rules
                 .iter()
-                .any(|g| !g.file && g.access.allows(Op::Write) && paths::is_within(s, &g.path))
+                .any(|r| r.access.allows(Op::Write) && reaches(r, s));
+            (visible || !view) && !writable
         })
         .filter(|s| {
             !found.iter().any(|f| {
@@ -150,32 +175,30 @@ fn unreachable_sockets(
                     && paths::is_within(s, &f.path)
             })
         })
-        .map(|path| {
-            let state = if sockets.contains(&path) {
+        .filter_map(|path| {
+            let state = if granted.contains(&path) {
                 SensitiveState::Unprotected
             } else if machine.landlock_abi >= 9 {
                 SensitiveState::NotGranted
-            } else {
+            } else if view {
                 SensitiveState::Masked
+            } else {
+                return None;
             };
-            SensitivePath {
+            Some(SensitivePath {
                 path,
                 group: SOCKET_GROUP.into(),
                 protection: Protection::Hidden,
                 dir: false,
                 state,
-            }
+            })
         })
         .collect()
 }
 
 /// Whether rule `rule` reaches `path` (the path itself or, for a directory rule, beneath it).
 pub fn reaches(rule: &Rule, path: &Path) -> bool {
-    if rule.file {
-        rule.path == path
-    } else {
-        paths::is_within(path, &rule.path)
-    }
+    rule.reaches(path)
 }
 
 /// Whether `access` on a path includes something `protection` forbids.

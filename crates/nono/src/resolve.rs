@@ -1,17 +1,18 @@
 //! Policy + machine -> plan: canonical grants, the protected paths ([`crate::protect`]), the
-//! baseline, the environment, the kernel layers ([`crate::layers`]) and the capability file.
-//! Every decision of the sandbox is made here or in those two modules, never downstream.
+//! baseline, the view, the environment, the kernel layers ([`crate::layers`]) and the run's
+//! own files. Every decision of the sandbox is made here or in those two modules, never
+//! downstream.
 
 use crate::access::Access;
-use crate::baseline::{self, Place};
+use crate::baseline::{self, InView, Place};
 use crate::env;
 use crate::error::{Error, Result};
 use crate::layers;
-use crate::machine::Machine;
+use crate::machine::{Machine, Namespaces};
 use crate::paths::{self, quote};
 use crate::plan::{
-    Backend, EnvChange, Layers, Network, Plan, Rule, SensitivePath, SocketPolicy, Source,
-    FORMAT_VERSION,
+    Backend, EnvChange, Layers, Link, Mount, Network, Plan, Rule, SensitivePath, SensitiveState,
+    SocketPolicy, Source, View, FORMAT_VERSION,
 };
 use crate::policy::Policy;
 use crate::protect::{self, conflicts, reaches};
@@ -29,10 +30,12 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
             machine.kernel
         )));
     }
-    let grants = grant_rules(policy, machine)?;
+    let view = machine.backend == Backend::Linux && machine.namespaces == Namespaces::Available;
+    let mut links = Vec::new();
+    let grants = grant_rules(policy, machine, &mut links)?;
     let unprotect = canonical_list(&policy.unprotect, "--unprotect", machine)?;
     let socket_paths = socket_grants(policy, machine)?;
-    let sensitive = protect::protected_paths(&grants, &unprotect, &socket_paths, machine)?;
+    let mut sensitive = protect::protected_paths(&grants, &unprotect, machine)?;
     let mut rules = grants;
     rules.extend(socket_paths.iter().cloned().map(|path| Rule {
         path,
@@ -40,8 +43,19 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         file: true,
         source: Source::UnixSocket,
         except: Vec::new(),
+        mount: Mount::Host,
     }));
-    add_baseline(&mut rules, &sensitive, machine);
+    Baseline {
+        rules: &mut rules,
+        sensitive: &mut sensitive,
+        links: &mut links,
+        view,
+    }
+    .add(machine);
+    add_terminal(&mut rules, machine, view);
+    let (tmpdir, cap_file) = run_files(&mut rules, machine, view);
+    let sockets = protect::sockets(&rules, &socket_paths, &sensitive, machine);
+    sensitive.extend(sockets);
 
     let layers = match machine.backend {
         Backend::Linux => layers::linux(policy, machine, &sensitive, &rules)?,
@@ -53,16 +67,13 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
             ..Layers::default()
         },
     };
-
-    let state_dir =
-        paths::canonical_or_planned(&machine.tmp_base).join(format!("nono-{}", machine.uid));
-    let tmpdir = state_dir.join("tmp");
-    rules.push(Rule {
-        path: tmpdir.clone(),
-        access: Access::ALL,
-        file: false,
-        source: Source::Tmpdir,
-        except: Vec::new(),
+    let view = view.then(|| View {
+        skeletons: vec![PathBuf::from("/"), PathBuf::from("/dev")],
+        links: links
+            .into_iter()
+            .map(|(path, target)| Link { path, target })
+            .collect(),
+        cwd: machine.cwd.clone(),
     });
     let mut plan = Plan {
         format: FORMAT_VERSION,
@@ -77,24 +88,13 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
                 (true, false) => SocketPolicy::UnixOnly,
             },
         },
-        env: Vec::new(),
+        env: environment(policy, machine, &socket_paths)?,
         tmpdir,
         keep_fds: policy.keep_fds.clone(),
-        cap_file: PathBuf::new(),
+        cap_file,
+        view,
         layers,
     };
-    // The file's name is a digest of the plan, so repeated runs of one command share one file.
-    plan.cap_file = state_dir
-        .join("plans")
-        .join(format!("{:016x}.json", digest(&plan)));
-    plan.rules.push(Rule {
-        path: plan.cap_file.clone(),
-        access: Access::READ,
-        file: true,
-        source: Source::CapFile,
-        except: Vec::new(),
-    });
-    plan.env = environment(policy, machine, &socket_paths)?;
     plan.env.extend([
         set("NONO_SANDBOX", "1"),
         set("NONO_CAP_FILE", &plan.cap_file.to_string_lossy()),
@@ -102,6 +102,90 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         set("TMPDIR", &plan.tmpdir.to_string_lossy()),
     ]);
     Ok(plan)
+}
+
+/// The run's temporary directory and capability file. In a view both are nono's own: a
+/// private tmpfs at `/tmp` (programs that ignore `TMPDIR` find it too) and a file on nono's
+/// read-only `/dev`. Without one, a directory made fresh for this run (see `prepare`), never
+/// one an earlier run could have touched.
+fn run_files(rules: &mut Vec<Rule>, machine: &Machine, view: bool) -> (PathBuf, PathBuf) {
+    let (tmpdir, cap_file, tmp_mount) = if view {
+        (
+            PathBuf::from("/tmp"),
+            PathBuf::from(crate::machine::probe::CAP_FILE_IN_VIEW),
+            Mount::Tmpfs,
+        )
+    } else {
+        let base = paths::canonical_or_planned(&machine.tmp_base);
+        let run = base.join(format!(
+            "{}{}-{}-{:016x}",
+            crate::prepare::RUN_DIR_PREFIX,
+            machine.uid,
+            std::process::id(),
+            random()
+        ));
+        (run.join("tmp"), run.join("plan.json"), Mount::Host)
+    };
+    rules.push(Rule {
+        path: tmpdir.clone(),
+        access: Access::ALL,
+        file: false,
+        source: Source::Tmpdir,
+        except: Vec::new(),
+        mount: tmp_mount,
+    });
+    rules.push(Rule {
+        path: cap_file.clone(),
+        access: Access::READ,
+        file: true,
+        source: Source::CapFile,
+        except: Vec::new(),
+        mount: if view { Mount::Written } else { Mount::Host },
+    });
+    (tmpdir, cap_file)
+}
+
+/// 64 random bits for a run directory's name; the directory is then created exclusively.
+fn random() -> u64 {
+    let mut bytes = [0u8; 8];
+    match rustix::rand::getrandom(&mut bytes, rustix::rand::GetRandomFlags::empty()) {
+        Ok(8) => u64::from_ne_bytes(bytes),
+        // Without getrandom: the time and pid still make a name an attacker cannot know in
+        // advance, and creation is exclusive either way.
+        _ => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0);
+            nanos ^ (u64::from(std::process::id()) << 32)
+        }
+    }
+}
+
+/// The program's terminal: in a view, bound at `/dev/console` (the new devpts instance holds
+/// none of the host's terminals); without one, its own device.
+fn add_terminal(rules: &mut Vec<Rule>, machine: &Machine, view: bool) {
+    let Some(terminal) = &machine.terminal else {
+        return;
+    };
+    let (path, mount) = if view {
+        (
+            PathBuf::from("/dev/console"),
+            Mount::HostPath {
+                source: terminal.clone(),
+            },
+        )
+    } else {
+        (terminal.clone(), Mount::Host)
+    };
+    rules.push(Rule {
+        path,
+        access: Access::READ_WRITE,
+        file: true,
+        source: Source::Terminal,
+        except: Vec::new(),
+        mount,
+    });
 }
 
 /// Variables removed by the environment table (unless kept) and set by `--env`.
@@ -146,15 +230,6 @@ fn set(name: &str, value: &str) -> EnvChange {
     }
 }
 
-fn digest(plan: &Plan) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_string(plan)
-        .unwrap_or_default()
-        .hash(&mut hasher);
-    hasher.finish()
-}
-
 /// Where `path` (as written) really lives: `~` expanded, relative to the current directory,
 /// symlinks resolved. The path must exist.
 fn canonical_input(path: &Path, flag: &str, machine: &Machine) -> Result<PathBuf> {
@@ -191,7 +266,7 @@ fn socket_grants(policy: &Policy, machine: &Machine) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-fn grant_rules(policy: &Policy, machine: &Machine) -> Result<Vec<Rule>> {
+fn grant_rules(policy: &Policy, machine: &Machine, links: &mut Links) -> Result<Vec<Rule>> {
     let mut rules = Vec::with_capacity(policy.grants.len());
     for grant in &policy.grants {
         let flag = grant.flag.flag();
@@ -201,6 +276,10 @@ fn grant_rules(policy: &Policy, machine: &Machine) -> Result<Vec<Rule>> {
             Err(_) if grant.optional => continue,
             Err(e) => return Err(e),
         };
+        let given = machine
+            .cwd
+            .join(paths::expand_tilde(&grant.path, &machine.home));
+        note_links(links, &given, &path);
         let is_dir = path.is_dir();
         if grant.flag.is_file() && is_dir {
             return Err(Error::refused(format!(
@@ -224,60 +303,124 @@ fn grant_rules(policy: &Policy, machine: &Machine) -> Result<Vec<Rule>> {
                 given: grant.path.clone(),
             },
             except: Vec::new(),
+            mount: Mount::Host,
         });
     }
     Ok(rules)
 }
 
-fn add_baseline(rules: &mut Vec<Rule>, sensitive: &[SensitivePath], machine: &Machine) {
-    let mut add = |path: &Path, access: Access, what: &str| {
-        let Ok((path, is_dir)) = paths::resolve(path) else {
+/// Symlinks met on the way to the rules' paths, for the view to recreate.
+type Links = Vec<(PathBuf, PathBuf)>;
+
+/// Notes the symlinks on the way along `given`, when it resolved to something else.
+fn note_links(links: &mut Links, given: &Path, resolved: &Path) {
+    if paths::normalize(given) == resolved {
+        return;
+    }
+    for link in paths::links_on(given) {
+        if !links.contains(&link) {
+            links.push(link);
+        }
+    }
+}
+
+/// Adds the baseline to the rules. In a view, protected paths beneath a baseline entry are
+/// masked (`/etc/shadow` under `/etc`); without one, they are carved out of the entry's rule.
+struct Baseline<'a> {
+    rules: &'a mut Vec<Rule>,
+    sensitive: &'a mut Vec<SensitivePath>,
+    links: &'a mut Links,
+    view: bool,
+}
+
+impl Baseline<'_> {
+    fn add(&mut self, machine: &Machine) {
+        for entry in baseline::TABLE {
+            let path = match entry.place {
+                Place::System(p) => PathBuf::from(p),
+                Place::Home(p) => machine.home.join(p),
+            };
+            match (&entry.in_view, self.view) {
+                (InView::Host, _) | (InView::Own(_) | InView::Link(_), false) => {
+                    self.host(&path, entry.access, entry.what)
+                }
+                (InView::Own(mount) | InView::OnlyInView(mount), true) => {
+                    self.rules.push(Rule {
+                        path,
+                        access: entry.access,
+                        file: false,
+                        source: Source::Baseline {
+                            what: entry.what.into(),
+                        },
+                        except: Vec::new(),
+                        mount: mount.clone(),
+                    });
+                }
+                (InView::Link(target) | InView::OnlyLink(target), true) => {
+                    self.links.push((path, PathBuf::from(target)));
+                }
+                (InView::OnlyInView(_) | InView::OnlyLink(_), false) => {}
+            }
+        }
+        if let Some(path_env) = &machine.path_env {
+            for dir in std::env::split_paths(path_env).filter(|d| d.is_absolute()) {
+                self.host(&dir, Access::READ_EXEC, baseline::PATH_DIRS);
+            }
+        }
+        if let Some(exe) = &machine.nono_exe {
+            self.host(exe, Access::READ_EXEC, baseline::NONO_ITSELF);
+        }
+    }
+
+    /// A baseline path of the host, if it exists here.
+    fn host(&mut self, given: &Path, access: Access, what: &str) {
+        let Ok((path, is_dir)) = paths::resolve(given) else {
             return; // absent on this machine
         };
-        let file = !is_dir;
         // A protected path the caller's own file permissions already keep out of reach (a
-        // normal user and /etc/shadow) needs no exception: carving one out costs a Landlock
-        // rule per sibling on every run.
-        let except: Vec<PathBuf> = sensitive
-            .iter()
-            .filter(|s| paths::is_within(&s.path, &path) && conflicts(s.protection, access))
-            .filter(|s| permitted_by_dac(&s.path, s.protection))
-            .map(|s| s.path.clone())
+        // normal user and /etc/shadow) needs neither a mask nor an exception: each costs
+        // system calls on every run.
+        let beneath: Vec<usize> = (0..self.sensitive.len())
+            .filter(|&i| {
+                let s = &self.sensitive[i];
+                paths::is_within(&s.path, &path)
+                    && conflicts(s.protection, access)
+                    && s.state == SensitiveState::NotGranted
+                    && permitted_by_dac(&s.path, s.protection)
+            })
             .collect();
-        if except.contains(&path) {
+        if beneath.iter().any(|&i| self.sensitive[i].path == path) {
             return; // the entry is itself sensitive
         }
-        let redundant = rules.iter().any(|r| {
+        if self.view {
+            note_links(self.links, given, &path);
+        }
+        let redundant = self.rules.iter().any(|r| {
             matches!(r.source, Source::Baseline { .. })
                 && r.except.is_empty()
+                && r.mount == Mount::Host
                 && reaches(r, &path)
                 && access.minus(r.access).is_empty()
         });
         if redundant {
             return;
         }
-        rules.push(Rule {
+        let mut except = Vec::new();
+        for i in beneath {
+            if self.view {
+                self.sensitive[i].state = SensitiveState::Masked;
+            } else {
+                except.push(self.sensitive[i].path.clone());
+            }
+        }
+        self.rules.push(Rule {
             path,
             access,
-            file,
+            file: !is_dir,
             source: Source::Baseline { what: what.into() },
             except,
+            mount: Mount::Host,
         });
-    };
-    for entry in baseline::TABLE {
-        let path = match entry.place {
-            Place::System(p) => PathBuf::from(p),
-            Place::Home(p) => machine.home.join(p),
-        };
-        add(&path, entry.access, entry.what);
-    }
-    if let Some(path_env) = &machine.path_env {
-        for dir in std::env::split_paths(path_env).filter(|d| d.is_absolute()) {
-            add(&dir, Access::READ_EXEC, baseline::PATH_DIRS);
-        }
-    }
-    if let Some(exe) = &machine.nono_exe {
-        add(exe, Access::READ_EXEC, baseline::NONO_ITSELF);
     }
 }
 

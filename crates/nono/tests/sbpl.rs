@@ -6,8 +6,8 @@
 //! machine. `NONO_BLESS=1 cargo test -p nono --test sbpl` rewrites the golden files.
 
 use nono::plan::{
-    GrantFlag, Layers, Network, Plan, Rule, SensitivePath, SensitiveState, SocketPolicy, Source,
-    FORMAT_VERSION,
+    GrantFlag, Layers, Mount, Network, Plan, Rule, SensitivePath, SensitiveState, SocketPolicy,
+    Source, FORMAT_VERSION,
 };
 use nono::sensitive::Protection;
 use nono::{Access, Op};
@@ -32,6 +32,7 @@ fn grant(flag: GrantFlag, path: &str) -> Rule {
             given: PathBuf::from(path),
         },
         except: Vec::new(),
+        mount: Mount::Host,
     }
 }
 
@@ -44,6 +45,7 @@ fn baseline(path: &str, access: Access, file: bool, except: &[&str]) -> Rule {
             what: "system".into(),
         },
         except: except.iter().map(PathBuf::from).collect(),
+        mount: Mount::Host,
     }
 }
 
@@ -84,6 +86,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
             file: false,
             source: Source::Tmpdir,
             except: Vec::new(),
+            mount: Mount::Host,
         },
         Rule {
             path: CAP_FILE.into(),
@@ -91,6 +94,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
             file: true,
             source: Source::CapFile,
             except: Vec::new(),
+            mount: Mount::Host,
         },
     ]);
     Plan {
@@ -110,6 +114,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
         tmpdir: TMPDIR.into(),
         keep_fds: Vec::new(),
         cap_file: CAP_FILE.into(),
+        view: None,
         layers: Layers {
             kernel: "darwin".into(),
             ..Layers::default()

@@ -21,6 +21,14 @@ pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// Where fixtures live: outside `/tmp`, which a sandbox with a view replaces by its own, so
+/// that the fixture's paths are host paths like a user's project (`NONO_TEST_ROOT` overrides).
+pub fn test_root() -> PathBuf {
+    std::env::var_os("NONO_TEST_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/tmp"))
+}
+
 pub struct Fixture {
     pub root: PathBuf,
     pub home: PathBuf,
@@ -35,7 +43,7 @@ impl Fixture {
     pub fn new() -> Fixture {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let root = std::env::temp_dir().join(format!("nono-test-{}-{n}", std::process::id()));
+        let root = test_root().join(format!("nono-test-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         let home = root.join("home");
         let project = home.join("project");
@@ -135,6 +143,21 @@ pub fn allow_listening_sockets() -> Vec<String> {
         }
     }
     flags
+}
+
+/// Whether `stderr` reports a denial in the words of the errors a sandbox gives: EACCES and
+/// EPERM (Landlock, seccomp, masks), ENOENT (not in the sandbox's view; `dash` says
+/// "Directory nonexistent"), EROFS (a read-only bind of the view).
+pub fn denied(stderr: &str) -> bool {
+    [
+        "Permission denied",
+        "Operation not permitted",
+        "No such file or directory",
+        "Directory nonexistent",
+        "Read-only file system",
+    ]
+    .iter()
+    .any(|m| stderr.contains(m))
 }
 
 pub fn stdout(out: &Output) -> String {

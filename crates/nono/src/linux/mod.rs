@@ -1,6 +1,5 @@
-//! The Linux backend: applies a plan to the current process, layer by layer, in the order the
-//! kernel requires (namespaces and mounts, process hygiene, `no_new_privs`, Landlock,
-//! seccomp).
+//! The Linux backend: applies a plan, layer by layer, in the order the kernel requires
+//! (namespaces and the view, process hygiene, `no_new_privs`, Landlock, seccomp).
 //!
 //! The caller must be single-threaded: Landlock and the namespaces bind only the calling
 //! thread, and the program is exec'd from it.
@@ -11,43 +10,46 @@ mod process;
 mod seccomp;
 mod supervise;
 mod sys;
+mod view;
 
 use crate::error::Result;
 use crate::plan::Plan;
 
-/// Applies every layer of `plan`. Returns in the process that must exec the program; with
-/// namespaces that is a child, and nono itself stays outside as its supervisor (see
-/// the `supervise` module). On error nothing has been exec'd and the caller must exit without running
-/// the program.
-pub fn apply(plan: &Plan) -> Result<()> {
-    // SAFETY: these getters cannot fail.
-    let (uid, gid, euid) = unsafe { (libc::getuid(), libc::getgid(), libc::geteuid()) };
-    let state_dir = crate::prepare::state_dir(plan);
-    let status_pipe = if plan.needs_namespaces() {
-        namespace::enter(plan, uid, gid, state_dir)?;
-        let pipe = supervise::fork_init()?;
-        namespace::mount_proc()?;
-        Some(pipe)
-    } else {
-        None
-    };
+/// Applies every layer of `plan`. Returns in the process that must exec the program: with a
+/// view that is the second process of new namespaces, and nono itself stays outside as its
+/// supervisor (see the `supervise` module), returning only the error that stopped the
+/// sandbox from being built. On error nothing has been exec'd and the caller must exit
+/// without running the program. `cap_file` is the plan's JSON form, for the view's copy.
+pub fn apply(plan: &Plan, cap_file: &[u8]) -> Result<()> {
+    if plan.view.is_none() {
+        let privileged = rustix::process::geteuid().is_root();
+        return confine(plan, privileged);
+    }
+    let (uid, gid) = crate::machine::probe::ids();
+    supervise::in_namespaces(plan, |_report| {
+        namespace::map_ids(uid, gid)?;
+        view::build(plan, cap_file)?;
+        if plan.layers.network_namespace {
+            namespace::loopback_up()?;
+        }
+        confine(plan, true)
+    })
+}
+
+/// The layers of the process that runs the program (with a view: its init, whose only
+/// child the program is): hygiene, capabilities, `no_new_privs`, Landlock, seccomp.
+fn confine(plan: &Plan, privileged: bool) -> Result<()> {
     process::close_inherited_fds(&plan.keep_fds)?;
     process::no_core_dumps()?;
-    process::drop_capabilities(euid == 0 || plan.needs_namespaces())?;
+    process::drop_capabilities(privileged)?;
     process::no_new_privs()?;
-    landlock::restrict(plan)?;
+    if !plan.without("landlock") {
+        landlock::restrict(plan)?;
+    }
     if plan.layers.seccomp {
         seccomp::install(seccomp::Filter::for_plan(plan))?;
     }
-    if let Some(pipe) = status_pipe {
-        supervise::fork_program(pipe)?;
-    }
     Ok(())
-}
-
-/// Whether the kernel supports seccomp filters.
-pub fn seccomp_available() -> bool {
-    seccomp::available()
 }
 
 /// Names of the system calls the seccomp layer denies, for `--dry-run`.

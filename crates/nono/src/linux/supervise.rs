@@ -1,17 +1,15 @@
-//! The two small supervisors a PID namespace needs. The first child of a new PID namespace is
-//! its init: if it exits, the kernel kills everything inside, and it ignores any signal it has
-//! no handler for. So nono forks twice:
-//!
-//! ```text
-//! nono (outside)  --fork-->  nono init (pid 1, sandboxed)  --fork-->  the program (pid 2)
-//! ```
+//! The two small supervisors a PID namespace needs. The first process of a new PID namespace
+//! is its init: if it exits, the kernel kills everything inside, and it ignores any signal it
+//! has no handler for. So the program runs as pid 2, under a sandboxed init, and nono stays
+//! outside, in the host's namespaces (see [`in_namespaces`]).
 //!
 //! Each supervisor passes on the signals sent to it by `kill` (not those the terminal sends to
 //! the whole process group, which the program receives itself), reaps, and ends the way the
 //! program ended: the same exit code, or death by the same signal.
 
 use super::sys::check;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::plan::Plan;
 use std::os::fd::RawFd;
 
 /// Signals a supervisor passes on to its child.
@@ -25,52 +23,146 @@ const FORWARDED: [libc::c_int; 7] = [
     libc::SIGWINCH,
 ];
 
-/// The write end of the pipe on which the init process reports the program's wait status.
-pub struct StatusPipe(RawFd);
+/// The write end of the pipe on which the init process reports to nono outside: the
+/// program's wait status, or why the sandbox could not be built.
+pub struct Report(RawFd);
 
-/// Forks the init process. The caller (outside) supervises it and never returns; the child
-/// returns the pipe on which it must report the program's status.
-pub fn fork_init() -> Result<StatusPipe> {
+impl Report {
+    fn status(&self, status: i32) {
+        let mut msg = vec![b'S'];
+        msg.extend_from_slice(&status.to_ne_bytes());
+        self.send(&msg);
+    }
+
+    /// Sends `error` and ends this process: nothing was run.
+    pub fn failed(&self, error: &Error) -> ! {
+        let kind = match error.kind {
+            ErrorKind::Refused => 0,
+            ErrorKind::NotExecutable => 1,
+            ErrorKind::NotFound => 2,
+            ErrorKind::NoNamespaces => 3,
+        };
+        let mut msg = vec![b'E', kind];
+        msg.extend_from_slice(error.message.as_bytes());
+        self.send(&msg);
+        // SAFETY: leaving without running destructors: this process is a half-built sandbox.
+        unsafe { libc::_exit(125) }
+    }
+
+    fn send(&self, msg: &[u8]) {
+        // SAFETY: writing from a local buffer; a pipe write of this size is atomic.
+        unsafe { libc::write(self.0, msg.as_ptr().cast(), msg.len()) };
+    }
+}
+
+/// What the init process reported, read by nono outside once it has ended.
+fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        // SAFETY: reading into a local buffer of the given size.
+        let n = unsafe { libc::read(fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+        if n <= 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n as usize]);
+    }
+    match buf.split_first()? {
+        (b'S', raw) => Some(Ok(i32::from_ne_bytes(raw.get(..4)?.try_into().ok()?))),
+        (b'E', rest) => {
+            let (kind, message) = rest.split_first()?;
+            let kind = match kind {
+                1 => ErrorKind::NotExecutable,
+                2 => ErrorKind::NotFound,
+                3 => ErrorKind::NoNamespaces,
+                _ => ErrorKind::Refused,
+            };
+            Some(Err(Error {
+                kind,
+                message: String::from_utf8_lossy(message).into_owned(),
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// Runs the sandbox in new namespaces:
+///
+/// ```text
+/// nono (host namespaces)  --clone-->  init (pid 1: builds the view, confines itself)
+///                                       --fork-->  the program (pid 2)
+/// ```
+///
+/// `setup` runs in the init before the program is forked. Returns `Ok` only in the program's
+/// process; nono outside supervises and ends the way the program ended, or returns the
+/// error that stopped the init before anything ran.
+pub fn in_namespaces(plan: &Plan, setup: impl FnOnce(&Report) -> Result<()>) -> Result<()> {
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills two descriptors.
     check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })
         .map_err(|e| Error::refused(format!("cannot create a pipe: {e}")))?;
     let [read_end, write_end] = fds;
-    let (child, old_mask) = fork_with_signals_blocked()?;
+    let set = signal_set();
+    let old_mask = block(&set);
+    let child = match super::namespace::clone(plan) {
+        Ok(pid) => pid,
+        Err(e) => {
+            restore(&old_mask);
+            // SAFETY: closing the pipe we made.
+            unsafe {
+                libc::close(read_end);
+                libc::close(write_end);
+            }
+            return Err(e);
+        }
+    };
     if child == 0 {
-        restore(&old_mask);
+        // The init keeps the signals blocked: they wait for its supervision loop, and the
+        // program gets the old mask back.
         // SAFETY: closing our copy of the read end.
         unsafe { libc::close(read_end) };
-        die_with_parent()?;
-        return Ok(StatusPipe(write_end));
+        let report = Report(write_end);
+        if let Err(e) = die_with_parent().and_then(|_| setup(&report)) {
+            report.failed(&e);
+        }
+        return fork_program(report, &old_mask);
     }
+    // nono outside keeps them blocked too: its supervision loop waits for them.
     // SAFETY: closing our copy of the write end, so a crashed init reads as end of file.
     unsafe { libc::close(write_end) };
     let own = supervise(child, false);
-    let mut raw = [0u8; 4];
-    // SAFETY: reading at most four bytes into a local buffer.
-    let n = unsafe { libc::read(read_end, raw.as_mut_ptr().cast(), raw.len()) };
-    let status = if n == 4 { i32::from_ne_bytes(raw) } else { own };
-    end_like(status)
+    match read_report(read_end) {
+        Some(Err(e)) => Err(e),
+        Some(Ok(status)) => end_like(status),
+        None => end_like(own),
+    }
 }
 
 /// Forks the program as the init's only child. The init (the caller) supervises it, reports
-/// its status on `pipe` and exits, which ends the namespace; the program returns to exec.
-pub fn fork_program(pipe: StatusPipe) -> Result<()> {
-    let (child, old_mask) = fork_with_signals_blocked()?;
+/// its status and exits, which ends the namespace; the program returns to exec.
+fn fork_program(report: Report, program_mask: &libc::sigset_t) -> Result<()> {
+    let (child, _) = match fork_with_signals_blocked() {
+        Ok(forked) => forked,
+        Err(e) => report.failed(&e),
+    };
     if child == 0 {
-        restore(&old_mask);
-        // SAFETY: the program does not need the status pipe.
-        unsafe { libc::close(pipe.0) };
+        restore(program_mask);
+        // SAFETY: the program does not need the report pipe.
+        unsafe { libc::close(report.0) };
         return Ok(());
     }
     let status = supervise(child, true);
-    let raw = status.to_ne_bytes();
-    // SAFETY: writing four bytes from a local buffer, then leaving without running any
-    // destructor: the namespace ends with this process.
+    report.status(status);
+    // SAFETY: leaving without running any destructor: the namespace ends with this process.
+    unsafe { libc::_exit(0) }
+}
+
+fn block(set: &libc::sigset_t) -> libc::sigset_t {
+    // SAFETY: sigprocmask with valid sets.
     unsafe {
-        libc::write(pipe.0, raw.as_ptr().cast(), raw.len());
-        libc::_exit(0)
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigprocmask(libc::SIG_BLOCK, set, &mut old);
+        old
     }
 }
 

@@ -39,6 +39,7 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
         env_allow: values(&profile.env_allow),
         env_set: Vec::new(),
         keep_fds: flags.keep_fds.clone(),
+        testing_without: flags.testing_without.clone(),
     };
     add_new(&mut policy.grants, &flags.grants);
     add_new(&mut policy.unprotect, &flags.unprotect);

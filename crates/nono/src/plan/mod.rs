@@ -4,13 +4,17 @@
 //! backend applies it, `why` explains it, `--dry-run` prints it and the capability file is its
 //! JSON form. None of them computes an answer of its own.
 
+mod view;
+
 use crate::access::Access;
 use crate::sensitive::Protection;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+pub use view::{Link, Mount, View};
+
 /// Version of the plan's JSON form (the capability file and `--dry-run --json`).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The resolved sandbox.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -37,6 +41,10 @@ pub struct Plan {
     /// The capability file: this plan as JSON, readable from inside the sandbox.
     #[serde(with = "crate::pathser")]
     pub cap_file: PathBuf,
+    /// The file system the program sees, when nono builds one (Linux with user namespaces):
+    /// each rule's path and nothing else. `None`: the host's, confined by Landlock alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
     /// Kernel layers used, and protections given up with `--allow-degraded`.
     pub layers: Layers,
 }
@@ -61,6 +69,9 @@ pub struct Rule {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub except: Vec<PathBuf>,
+    /// Where the view takes the path from (only meaningful in a plan with a view).
+    #[serde(default, skip_serializing_if = "Mount::is_host")]
+    pub mount: Mount,
 }
 
 /// Where a rule comes from.
@@ -86,6 +97,8 @@ pub enum Source {
     CapFile,
     /// A Unix socket granted with `--allow-unix-socket`.
     UnixSocket,
+    /// The program's own terminal.
+    Terminal,
 }
 
 /// The grant flags of `nono run`.
@@ -186,7 +199,8 @@ pub struct SensitivePath {
 pub enum SensitiveState {
     /// No rule grants what its protection forbids: Landlock alone keeps it protected.
     NotGranted,
-    /// A grant covers it, so a mount in a private namespace hides it or makes it read-only.
+    /// A rule covers it, so the view hides it (an empty mode-000 file or directory) or makes
+    /// it read-only.
     Masked,
     /// The user lifted the protection with `--unprotect`.
     Unprotected,
@@ -257,16 +271,20 @@ pub struct Layers {
     pub landlock_abi: u8,
     /// Lowest Landlock ABI that gives every protection of the plan.
     pub landlock_abi_needed: u8,
-    /// Unprivileged user namespace with a private mount namespace (for masks and a private
-    /// temporary directory).
-    pub mount_namespace: bool,
-    /// PID namespace with its own /proc (whenever the user namespace is used).
-    pub pid_namespace: bool,
+    /// User, mount, PID and IPC namespaces, holding the view ([`Plan::view`]).
+    pub namespaces: bool,
     /// Private network namespace (for `--net-block`).
     pub network_namespace: bool,
     /// The seccomp filter (kernel attack surface, terminal injection, foreign syscalls,
     /// socket families).
     pub seccomp: bool,
+    /// Inside another nono sandbox, which cannot make namespaces: the outer sandbox's view and
+    /// namespaces stay in force, and this run adds its own Landlock and seccomp layers.
+    #[serde(default)]
+    pub nested: bool,
+    /// Layers switched off by a hidden testing flag (`--testing-without`): never in real use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub testing_without: Vec<String>,
     /// Protections this kernel cannot give, accepted with `--allow-degraded`.
     pub dropped: Vec<Dropped>,
 }
@@ -280,6 +298,18 @@ pub struct Dropped {
     pub needs: String,
 }
 
+impl Rule {
+    /// Whether the rule reaches `path`: the path itself or, for a directory rule, anything
+    /// beneath it (exceptions aside).
+    pub fn reaches(&self, path: &std::path::Path) -> bool {
+        if self.file {
+            self.path == path
+        } else {
+            path.starts_with(&self.path)
+        }
+    }
+}
+
 impl Plan {
     /// Masked sensitive paths, in table order.
     pub fn masks(&self) -> impl Iterator<Item = &SensitivePath> {
@@ -288,8 +318,8 @@ impl Plan {
             .filter(|s| s.state == SensitiveState::Masked)
     }
 
-    /// Whether the plan needs a private user and mount namespace.
-    pub fn needs_namespaces(&self) -> bool {
-        self.layers.mount_namespace || self.layers.network_namespace
+    /// Whether a layer is switched off by the hidden testing flag.
+    pub fn without(&self, layer: &str) -> bool {
+        self.layers.testing_without.iter().any(|l| l == layer)
     }
 }
