@@ -36,7 +36,7 @@ pub fn linux(
         );
         if !policy.allow_degraded {
             return Err(Error::refused(format!(
-                "{cause}, and nono builds the sandbox's own view of the file system in them. {}, or add --allow-degraded to run without: {}",
+                "{cause}; nono builds the sandbox's own view of the file system in user namespaces. {}, or add --allow-degraded to run without: {}",
                 way_out(cause),
                 list(&dropped)
             )));
@@ -65,17 +65,25 @@ pub fn linux(
     })
 }
 
+/// The dropped protections, grouped by what each group needs.
 fn list(dropped: &[Dropped]) -> String {
-    let items: Vec<String> = dropped
-        .iter()
-        .map(|d| format!("{} (needs {})", d.protection, d.needs))
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for d in dropped {
+        match groups.iter_mut().find(|(needs, _)| *needs == d.needs) {
+            Some((_, items)) => items.push(&d.protection),
+            None => groups.push((&d.needs, vec![&d.protection])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .into_iter()
+        .map(|(needs, items)| format!("{} (needs {needs})", items.join("; ")))
         .collect();
-    items.join("; ")
+    parts.join("; ")
 }
 
 /// How the user can get the namespaces back, for the cause found.
 fn way_out(cause: &str) -> &'static str {
-    if cause.contains("AppArmor") {
+    if cause.contains("AppArmor") || cause.contains("may not mount") {
         "Install the AppArmor profile for nono (see the README, \"AppArmor\")"
     } else if cause.contains("sysctl") {
         "Enable them with that sysctl"

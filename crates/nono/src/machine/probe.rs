@@ -93,17 +93,23 @@ pub fn namespace_failure(errno: i32, while_mounting: bool) -> String {
         }
         return format!(
             "the new user namespace may not mount ({}): a security module or the container restricts it",
-            std::io::Error::from_raw_os_error(errno)
+            errno_text(errno)
         );
     }
     match errno {
         libc::ENOSPC => "the limit of user namespaces is reached (user.max_user_namespaces, here or in an enclosing namespace)".into(),
         libc::EPERM => "user namespaces are not permitted here (a seccomp filter, a container or a security module forbids them)".into(),
         libc::EINVAL => "this kernel does not support one of the namespaces nono needs".into(),
-        _ => format!(
-            "cannot create a user namespace: {}",
-            std::io::Error::from_raw_os_error(errno)
-        ),
+        _ => format!("cannot create a user namespace: {}", errno_text(errno)),
+    }
+}
+
+/// An errno in words, without the "(os error N)" the standard library adds.
+fn errno_text(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    match text.find(" (os error") {
+        Some(end) => text[..end].to_string(),
+        None => text,
     }
 }
 
