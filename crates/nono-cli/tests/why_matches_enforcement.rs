@@ -92,6 +92,16 @@ fn cases(f: &Fixture) -> Vec<Case> {
     );
     add("baseline dir", "/usr".into(), &["write"]);
     add("shadow", "/etc/shadow".into(), &["read"]);
+    // The view: directories are listed, so what the skeleton holds matches what Landlock
+    // allows; nono's own file systems stand in for the host's.
+    add("the root", "/".into(), &["read"]);
+    add("system configuration", "/etc".into(), &["read"]);
+    add("on the way to a grant", s(f.root.clone()), &["read"]);
+    add("devices", "/dev".into(), &["read"]);
+    add("null device", "/dev/null".into(), &["read", "write"]);
+    add("private temporary directory", "/tmp".into(), &["write"]);
+    add("kernel objects", "/sys/kernel/mm".into(), &["read"]);
+    add("own processes", "/proc/self/status".into(), &["read"]);
     cases
 }
 
@@ -168,4 +178,14 @@ fn why_matches_enforcement_for_a_home_grant_with_masks() {
 #[test]
 fn why_matches_enforcement_for_read_and_write_only_grants() {
     check(&["--read", "~", "--write", "/tmp"]);
+}
+
+#[test]
+fn why_matches_enforcement_for_a_read_grant_of_the_root() {
+    check(&["--read", "/", "--allow", "."]);
+}
+
+#[test]
+fn why_matches_enforcement_without_the_view() {
+    check(&["--allow", ".", "--simulate-no-userns", "--allow-degraded"]);
 }

@@ -183,11 +183,17 @@ fn protecting<'a>(plan: &'a Plan, target: &Path, op: Op) -> Option<&'a Sensitive
 }
 
 /// Whether `rule` covers `target`, exceptions included.
+/// A directory with exceptions is granted through its entries (see the Landlock backend):
+/// neither it nor a directory on the way to an exception has a rule of its own.
 pub fn covers(rule: &Rule, target: &Path) -> bool {
     if rule.file {
         return rule.path == target;
     }
-    paths::is_within(target, &rule.path) && !rule.except.iter().any(|e| paths::is_within(target, e))
+    paths::is_within(target, &rule.path)
+        && !rule
+            .except
+            .iter()
+            .any(|e| paths::is_within(target, e) || paths::is_within(e, target))
 }
 
 fn excluded_by<'a>(plan: &'a Plan, target: &Path) -> Option<&'a Rule> {
