@@ -128,6 +128,7 @@ fn view_losses(machine: &Machine, rules: &[Rule]) -> Vec<String> {
             .unix_sockets
             .iter()
             .map(|s| s.as_path())
+            .filter(|s| crate::sockets::is_socket(s))
             .filter(|s| {
                 !rules
                     .iter()

@@ -66,6 +66,79 @@ pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
     Ok((resolved, is_dir))
 }
 
+/// Resolves many paths, remembering every directory it has resolved: the baseline and the
+/// sensitive table name some sixty paths under a handful of directories, and nono runs before
+/// every command, so each component then costs one `lstat`, once. It also tells which
+/// symlinks a path passed through (where each is, and what it holds), for the view to make.
+#[derive(Default)]
+pub struct Resolver {
+    /// Each directory met (normalized, as asked): where it leads and the links on the way.
+    dirs: std::collections::HashMap<PathBuf, Option<Resolved>>,
+}
+
+/// A path resolved by [`Resolver`].
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    /// Canonical: every symlink followed.
+    pub path: PathBuf,
+    /// Whether it is a directory.
+    pub dir: bool,
+    /// The symlinks met on the way: where each is (its parent canonical) and what it holds.
+    pub links: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Resolver {
+    /// Resolves `path` (absolute) like [`resolve`].
+    pub fn resolve(&mut self, path: &Path) -> io::Result<Resolved> {
+        self.walk(&normalize(path), 0)
+            .ok_or_else(|| io::ErrorKind::NotFound.into())
+    }
+
+    fn walk(&mut self, path: &Path, depth: u8) -> Option<Resolved> {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return Some(Resolved {
+                path: PathBuf::from("/"),
+                dir: true,
+                links: Vec::new(),
+            });
+        };
+        if let Some(known) = self.dirs.get(path) {
+            return known.clone();
+        }
+        let found = self.step(parent, name, depth);
+        if found.as_ref().is_some_and(|f| f.dir) {
+            self.dirs.insert(path.to_path_buf(), found.clone());
+        }
+        found
+    }
+
+    fn step(&mut self, parent: &Path, name: &std::ffi::OsStr, depth: u8) -> Option<Resolved> {
+        let parent = self.walk(parent, depth)?;
+        if !parent.dir {
+            return None;
+        }
+        let here = parent.path.join(name);
+        let meta = std::fs::symlink_metadata(&here).ok()?;
+        if !meta.file_type().is_symlink() {
+            return Some(Resolved {
+                path: here,
+                dir: meta.is_dir(),
+                links: parent.links,
+            });
+        }
+        if depth > 40 {
+            return None;
+        }
+        let target = std::fs::read_link(&here).ok()?;
+        let mut resolved = self.walk(&normalize(&parent.path.join(&target)), depth + 1)?;
+        let mut links = parent.links;
+        links.push((here, target));
+        links.append(&mut resolved.links);
+        resolved.links = links;
+        Some(resolved)
+    }
+}
+
 /// The path the kernel would reach for `path` (absolute): every symlink on the way followed,
 /// a dangling one too (an `O_CREAT` open creates its target), and what does not exist yet
 /// appended as written.
@@ -121,37 +194,6 @@ pub fn follow(path: &Path) -> (PathBuf, Vec<PathBuf>) {
         }
     }
     (at, links)
-}
-
-/// The symlinks met on the way along `path` (absolute), each as where it is (its parent
-/// resolved) and what it contains, including those met inside their targets: what a view
-/// must recreate for `path` to lead where it leads on the host. One `readlink` per
-/// component, so callers only ask when [`canonical`] differs from the path given.
-pub fn links_on(path: &Path) -> Vec<(PathBuf, PathBuf)> {
-    let mut found = Vec::new();
-    collect_links(&normalize(path), &mut found, 8);
-    found
-}
-
-fn collect_links(path: &Path, found: &mut Vec<(PathBuf, PathBuf)>, depth: u8) {
-    let mut at = PathBuf::from("/");
-    for component in path.components().skip(1) {
-        let next = at.join(component);
-        let Ok(target) = std::fs::read_link(&next) else {
-            at = next;
-            continue;
-        };
-        if !found.iter().any(|(p, _)| *p == next) {
-            found.push((next.clone(), target.clone()));
-        }
-        if depth > 0 {
-            collect_links(&normalize(&at.join(&target)), found, depth - 1);
-        }
-        match canonical(&next) {
-            Ok(resolved) => at = resolved,
-            Err(_) => return, // dangling: nothing further exists
-        }
-    }
 }
 
 /// Whether `path` is `dir` or lies beneath it (component-wise, never by string prefix).

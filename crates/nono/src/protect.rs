@@ -22,6 +22,7 @@ pub fn protected_paths(
     grants: &[Rule],
     unprotect: &[PathBuf],
     machine: &Machine,
+    resolver: &mut paths::Resolver,
 ) -> Result<Vec<SensitivePath>> {
     let mut classifier = Classifier {
         grants,
@@ -47,9 +48,10 @@ pub fn protected_paths(
             Root::System => PathBuf::from(entry.path),
         };
         // Absent, or a dangling symlink: nothing to protect.
-        let Ok((path, dir)) = paths::resolve(&full) else {
+        let Ok(found) = resolver.resolve(&full) else {
             continue;
         };
+        let (path, dir) = (found.path, found.dir);
         classifier.add(path, entry.group, entry.protection, dir)?;
     }
     for grant in grants
@@ -155,12 +157,22 @@ pub fn sockets(
     granted: &[PathBuf],
     found: &[SensitivePath],
     machine: &Machine,
+    resolver: &mut paths::Resolver,
 ) -> Vec<SensitivePath> {
     let view = machine.namespaces == crate::machine::Namespaces::Available;
+    // In a view, only a socket a read-only rule holds is reachable. Rules are canonical, the
+    // table's paths are as bound: a socket outside every rule by name can still lie in one
+    // through a symlink, which only a grant of the user's could make likely; without such a
+    // read-only grant, spare every other socket its lookups (a desktop lists hundreds).
+    let read_grant = rules.iter().any(|r| {
+        matches!(r.source, crate::plan::Source::Grant { .. }) && !r.access.allows(Op::Write)
+    });
     machine
         .unix_sockets
         .iter()
-        .filter_map(|s| paths::canonical(s).ok())
+        .filter(|s| !view || read_grant || rules.iter().any(|r| r.reaches(s)))
+        .filter_map(|s| resolver.resolve(s).ok().map(|r| r.path))
+        .filter(|s| crate::sockets::is_socket(s))
         .filter(|s| {
             let visible = rules.iter().any(|r| reaches(r, s));
             let writable = rules

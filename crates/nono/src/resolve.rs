@@ -32,10 +32,11 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     }
     let view = machine.backend == Backend::Linux && machine.namespaces == Namespaces::Available;
     let mut links = Vec::new();
-    let grants = grant_rules(policy, machine, &mut links)?;
-    let unprotect = canonical_list(&policy.unprotect, "--unprotect", machine)?;
-    let socket_paths = socket_grants(policy, machine)?;
-    let mut sensitive = protect::protected_paths(&grants, &unprotect, machine)?;
+    let mut resolver = paths::Resolver::default();
+    let grants = grant_rules(policy, machine, &mut resolver, &mut links)?;
+    let unprotect = canonical_list(&policy.unprotect, "--unprotect", machine, &mut resolver)?;
+    let socket_paths = socket_grants(policy, machine, &mut resolver)?;
+    let mut sensitive = protect::protected_paths(&grants, &unprotect, machine, &mut resolver)?;
     let mut rules = grants;
     rules.extend(socket_paths.iter().cloned().map(|path| Rule {
         path,
@@ -50,11 +51,12 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         sensitive: &mut sensitive,
         links: &mut links,
         view,
+        resolver: &mut resolver,
     }
     .add(machine);
     add_terminal(&mut rules, machine, view);
     let (tmpdir, cap_file) = run_files(&mut rules, machine, view);
-    let sockets = protect::sockets(&rules, &socket_paths, &sensitive, machine);
+    let sockets = protect::sockets(&rules, &socket_paths, &sensitive, machine, &mut resolver);
     sensitive.extend(sockets);
 
     let layers = match machine.backend {
@@ -232,10 +234,15 @@ fn set(name: &str, value: &str) -> EnvChange {
 
 /// Where `path` (as written) really lives: `~` expanded, relative to the current directory,
 /// symlinks resolved. The path must exist.
-fn canonical_input(path: &Path, flag: &str, machine: &Machine) -> Result<PathBuf> {
+fn canonical_input(
+    path: &Path,
+    flag: &str,
+    machine: &Machine,
+    resolver: &mut paths::Resolver,
+) -> Result<paths::Resolved> {
     let expanded = paths::expand_tilde(path, &machine.home);
     let joined = machine.cwd.join(expanded);
-    paths::canonical(&joined).map_err(|e| {
+    resolver.resolve(&joined).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
             _ => e.to_string(),
@@ -244,16 +251,30 @@ fn canonical_input(path: &Path, flag: &str, machine: &Machine) -> Result<PathBuf
     })
 }
 
-fn canonical_list(list: &[PathBuf], flag: &str, machine: &Machine) -> Result<Vec<PathBuf>> {
+fn canonical_list(
+    list: &[PathBuf],
+    flag: &str,
+    machine: &Machine,
+    resolver: &mut paths::Resolver,
+) -> Result<Vec<PathBuf>> {
     list.iter()
-        .map(|p| canonical_input(p, flag, machine))
+        .map(|p| canonical_input(p, flag, machine, resolver).map(|r| r.path))
         .collect()
 }
 
 /// The sockets of `--allow-unix-socket`, canonical; each must be a socket.
-fn socket_grants(policy: &Policy, machine: &Machine) -> Result<Vec<PathBuf>> {
+fn socket_grants(
+    policy: &Policy,
+    machine: &Machine,
+    resolver: &mut paths::Resolver,
+) -> Result<Vec<PathBuf>> {
     use std::os::unix::fs::FileTypeExt;
-    let paths = canonical_list(&policy.unix_sockets, "--allow-unix-socket", machine)?;
+    let paths = canonical_list(
+        &policy.unix_sockets,
+        "--allow-unix-socket",
+        machine,
+        resolver,
+    )?;
     for (path, given) in paths.iter().zip(&policy.unix_sockets) {
         let is_socket = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket());
         if !is_socket {
@@ -266,21 +287,23 @@ fn socket_grants(policy: &Policy, machine: &Machine) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-fn grant_rules(policy: &Policy, machine: &Machine, links: &mut Links) -> Result<Vec<Rule>> {
+fn grant_rules(
+    policy: &Policy,
+    machine: &Machine,
+    resolver: &mut paths::Resolver,
+    links: &mut Links,
+) -> Result<Vec<Rule>> {
     let mut rules = Vec::with_capacity(policy.grants.len());
     for grant in &policy.grants {
         let flag = grant.flag.flag();
-        let path = match canonical_input(&grant.path, flag, machine) {
-            Ok(path) => path,
+        let resolved = match canonical_input(&grant.path, flag, machine, resolver) {
+            Ok(resolved) => resolved,
             // A profile's optional grant (an agent's state directory before its first run).
             Err(_) if grant.optional => continue,
             Err(e) => return Err(e),
         };
-        let given = machine
-            .cwd
-            .join(paths::expand_tilde(&grant.path, &machine.home));
-        note_links(links, &given, &path);
-        let is_dir = path.is_dir();
+        note_links(links, &resolved);
+        let (path, is_dir) = (resolved.path, resolved.dir);
         if grant.flag.is_file() && is_dir {
             return Err(Error::refused(format!(
                 "{flag} {}: is a directory (use {})",
@@ -312,14 +335,11 @@ fn grant_rules(policy: &Policy, machine: &Machine, links: &mut Links) -> Result<
 /// Symlinks met on the way to the rules' paths, for the view to recreate.
 type Links = Vec<(PathBuf, PathBuf)>;
 
-/// Notes the symlinks on the way along `given`, when it resolved to something else.
-fn note_links(links: &mut Links, given: &Path, resolved: &Path) {
-    if paths::normalize(given) == resolved {
-        return;
-    }
-    for link in paths::links_on(given) {
-        if !links.contains(&link) {
-            links.push(link);
+/// Notes the symlinks a path passed through.
+fn note_links(links: &mut Links, resolved: &paths::Resolved) {
+    for link in &resolved.links {
+        if !links.contains(link) {
+            links.push(link.clone());
         }
     }
 }
@@ -331,6 +351,7 @@ struct Baseline<'a> {
     sensitive: &'a mut Vec<SensitivePath>,
     links: &'a mut Links,
     view: bool,
+    resolver: &'a mut paths::Resolver,
 }
 
 impl Baseline<'_> {
@@ -374,9 +395,10 @@ impl Baseline<'_> {
 
     /// A baseline path of the host, if it exists here.
     fn host(&mut self, given: &Path, access: Access, what: &str) {
-        let Ok((path, is_dir)) = paths::resolve(given) else {
+        let Ok(resolved) = self.resolver.resolve(given) else {
             return; // absent on this machine
         };
+        let (path, is_dir) = (resolved.path.clone(), resolved.dir);
         // A protected path the caller's own file permissions already keep out of reach (a
         // normal user and /etc/shadow) needs neither a mask nor an exception: each costs
         // system calls on every run.
@@ -393,7 +415,7 @@ impl Baseline<'_> {
             return; // the entry is itself sensitive
         }
         if self.view {
-            note_links(self.links, given, &path);
+            note_links(self.links, &resolved);
         }
         let redundant = self.rules.iter().any(|r| {
             matches!(r.source, Source::Baseline { .. })

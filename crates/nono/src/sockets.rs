@@ -4,18 +4,19 @@
 
 use std::path::PathBuf;
 
-/// Paths of listening pathname sockets that exist in this mount namespace.
+/// Paths of listening pathname sockets, as this network namespace's table names them. Some
+/// may have been removed since; [`is_socket`] checks one, once the planner knows it matters.
 pub fn listening() -> Vec<PathBuf> {
     let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
         return Vec::new();
     };
     parse(&table)
-        .into_iter()
-        .filter(|p| {
-            use std::os::unix::fs::FileTypeExt;
-            std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_socket())
-        })
-        .collect()
+}
+
+/// Whether `path` is a socket in this mount namespace.
+pub fn is_socket(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket())
 }
 
 /// The absolute paths in a `/proc/net/unix` table. Abstract sockets (`@name`) and relative

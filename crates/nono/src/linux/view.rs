@@ -239,8 +239,9 @@ pub(super) fn build(plan: &Plan, cap_file: &[u8]) -> Result<()> {
     let steps = steps(plan);
     stage()?;
     let mut skeletons = Vec::new();
+    let mut made = Made::default();
     for step in &steps {
-        carry_out(step, cap_file)?;
+        carry_out(step, cap_file, &mut made)?;
         if let Step::Skeleton { at, .. } = step {
             // Held by descriptor: a bind may cover the path later (a grant of `/`).
             let fd = rustix::fs::open(
@@ -321,15 +322,15 @@ fn enter() -> Result<()> {
     rustix::process::chdir("/").map_err(|e| Error::refused(format!("cannot enter /: {e}")))
 }
 
-fn carry_out(step: &Step, cap_file: &[u8]) -> Result<()> {
+fn carry_out(step: &Step, cap_file: &[u8], made: &mut Made) -> Result<()> {
     use rustix::mount::MountFlags;
     let target = inside(NEW, step.at());
-    let prepare = |make: bool, dir: bool| -> Result<bool> {
+    let mut prepare = |make: bool, dir: bool| -> Result<bool> {
         if !make {
             return Ok(std::fs::symlink_metadata(&target).is_ok());
         }
         if let Some(parent) = target.parent() {
-            make_parents(parent)?;
+            made.dirs(parent)?;
         }
         if dir {
             make_dir(&target, 0o755).map(|_| true)
@@ -422,16 +423,16 @@ fn carry_out(step: &Step, cap_file: &[u8]) -> Result<()> {
         }
         Step::Link { target: to, .. } => {
             if let Some(parent) = target.parent() {
-                make_parents(parent)?;
+                made.dirs(parent)?;
             }
             std::os::unix::fs::symlink(to, &target).map_err(|e| {
                 Error::refused(format!("cannot make the link {}: {e}", quote(step.at())))
             })
         }
-        Step::Dir { .. } => make_parents(&target),
+        Step::Dir { .. } => made.dirs(&target),
         Step::CapFile { .. } => {
             if let Some(parent) = target.parent() {
-                make_parents(parent)?;
+                made.dirs(parent)?;
             }
             make_file(&target, 0o444, cap_file)
         }
@@ -481,9 +482,24 @@ fn inside(root: &str, path: &Path) -> PathBuf {
     }
 }
 
-fn make_parents(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::refused(format!("cannot make {} in the view: {e}", quote(dir))))
+/// Directories of the skeleton known to exist, so that each is made (or checked) once: the
+/// steps put dozens of mount points under a few directories.
+#[derive(Default)]
+struct Made(std::collections::HashSet<PathBuf>);
+
+impl Made {
+    /// Makes `dir` and its missing parents.
+    fn dirs(&mut self, dir: &Path) -> Result<()> {
+        if self.0.contains(dir) || dir == Path::new("/") {
+            return Ok(());
+        }
+        if let Some(parent) = dir.parent() {
+            self.dirs(parent)?;
+        }
+        make_dir(dir, 0o755)?;
+        self.0.insert(dir.to_path_buf());
+        Ok(())
+    }
 }
 
 fn make_dir(dir: &Path, mode: u32) -> Result<()> {
