@@ -498,3 +498,37 @@ fn each_file_system_layer_alone_denies_what_is_not_granted() {
     let out = f.run_sh(&["--allow", ".", "--testing-without", "landlock"], "true");
     assert!(stderr(&out).contains("TESTING ONLY: the landlock layer is switched off"));
 }
+
+#[test]
+fn the_init_is_out_of_the_programs_reach() {
+    let f = Fixture::new();
+    // The init holds the pipe on which nono outside learns the program's status: writing a
+    // forged report there must neither change nono's exit nor print anything.
+    let script = "for fd in 3 4 5 6 7 8 9; do printf 'Eforged' > /proc/1/fd/$fd; done 2>/dev/null; printf 'own' > /proc/self/fd/1; exit 7";
+    let out = f.run_sh(&["--allow", "."], script);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "own",
+        "control: the program's own descriptors work"
+    );
+    assert!(!stderr(&out).contains("forged"), "{}", stderr(&out));
+}
+
+#[test]
+fn unix_sockets_inside_a_writable_grant_are_the_programs_own() {
+    use std::os::unix::net::UnixListener;
+    let f = Fixture::new();
+    // The program's own server and client, both in the sandbox.
+    let own = "import socket, os\ns = socket.socket(socket.AF_UNIX); s.bind('own.sock'); s.listen()\nc = socket.socket(socket.AF_UNIX); c.connect('own.sock'); a, _ = s.accept(); c.sendall(b'ping'); print(a.recv(4).decode())";
+    assert_eq!(python(&f, Some(WS), own, &[]), "ping\n");
+    // A host process listening inside the grant is reachable too: the grant says so.
+    let path = f.project.join("host.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    assert_eq!(
+        python(&f, Some(WS), UNIX_STREAM, &[&path.to_string_lossy()]),
+        "connected\n"
+    );
+    assert!(listener.accept().is_ok());
+}

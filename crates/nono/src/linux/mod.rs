@@ -28,6 +28,10 @@ pub fn apply(plan: &Plan, cap_file: &[u8]) -> Result<()> {
     let (uid, gid) = crate::machine::probe::ids();
     supervise::in_namespaces(plan, |_report| {
         namespace::map_ids(uid, gid)?;
+        // The init holds the pipe to nono outside: the program, its child in the same
+        // Landlock domain, must not reach it through /proc/1/fd. (Not before the id maps,
+        // which a process that is not dumpable cannot write.)
+        process::not_dumpable()?;
         view::build(plan, cap_file)?;
         if plan.layers.network_namespace {
             namespace::loopback_up()?;

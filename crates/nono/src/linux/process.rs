@@ -104,6 +104,13 @@ fn clear_all_sets() -> std::io::Result<()> {
     Ok(())
 }
 
+/// Makes this process not dumpable: its `/proc` entries (descriptors, memory) then belong to
+/// root, which a process without capabilities cannot open.
+pub fn not_dumpable() -> Result<()> {
+    prctl(libc::PR_SET_DUMPABLE, 0, 0)
+        .map_err(|e| Error::refused(format!("cannot make the sandbox's init private: {e}")))
+}
+
 /// Sets `no_new_privs`: setuid binaries and file capabilities cannot raise privileges, for
 /// root too.
 pub fn no_new_privs() -> Result<()> {

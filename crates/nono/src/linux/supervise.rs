@@ -77,9 +77,11 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
                 3 => ErrorKind::NoNamespaces,
                 _ => ErrorKind::Refused,
             };
+            // Escaped: nothing the sandbox sent may write to the terminal when it is printed.
+            let message = String::from_utf8_lossy(message);
             Some(Err(Error {
                 kind,
-                message: String::from_utf8_lossy(message).into_owned(),
+                message: crate::error::one_line(&message).into_owned(),
             }))
         }
         _ => None,
