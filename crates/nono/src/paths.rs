@@ -74,6 +74,19 @@ pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
 pub struct Resolver {
     /// Each directory met (normalized, as asked): where it leads and the links on the way.
     dirs: std::collections::HashMap<PathBuf, Option<Resolved>>,
+    /// Directories asked about more than once, listed: one `getdents` answers for all their
+    /// entries (the sensitive table names dozens in the home and `~/.config`, most absent).
+    listings: std::collections::HashMap<PathBuf, Listing>,
+}
+
+/// What is known of a directory's entries.
+enum Listing {
+    /// Asked about once: an `lstat` was cheaper than a listing.
+    Once,
+    /// Each entry's name and type (`None`: the file system did not say).
+    Entries(std::collections::HashMap<std::ffi::OsString, Option<std::fs::FileType>>),
+    /// It cannot be listed (no read permission): ask entry by entry.
+    Unlisted,
 }
 
 /// A path resolved by [`Resolver`].
@@ -118,11 +131,15 @@ impl Resolver {
             return None;
         }
         let here = parent.path.join(name);
-        let meta = std::fs::symlink_metadata(&here).ok()?;
-        if !meta.file_type().is_symlink() {
+        let kind = match self.listed(&parent.path, name) {
+            Some(None) => return None, // not in the directory's listing
+            Some(Some(Some(kind))) => kind,
+            _ => std::fs::symlink_metadata(&here).ok()?.file_type(),
+        };
+        if !kind.is_symlink() {
             return Some(Resolved {
                 path: here,
-                dir: meta.is_dir(),
+                dir: kind.is_dir(),
                 links: parent.links,
             });
         }
@@ -136,6 +153,40 @@ impl Resolver {
         links.append(&mut resolved.links);
         resolved.links = links;
         Some(resolved)
+    }
+
+    /// What the listing of `dir` says of `name`: `None` if `dir` is not listed (ask the file
+    /// system), `Some(None)` if it has no such entry, `Some(Some(None))` if its type is
+    /// unknown.
+    fn listed(
+        &mut self,
+        dir: &Path,
+        name: &std::ffi::OsStr,
+    ) -> Option<Option<Option<std::fs::FileType>>> {
+        let listing = match self.listings.get(dir) {
+            None => {
+                self.listings.insert(dir.to_path_buf(), Listing::Once);
+                return None;
+            }
+            Some(Listing::Once) => {
+                let listing = match std::fs::read_dir(dir) {
+                    Ok(entries) => Listing::Entries(
+                        entries
+                            .flatten()
+                            .map(|e| (e.file_name(), e.file_type().ok()))
+                            .collect(),
+                    ),
+                    Err(_) => Listing::Unlisted,
+                };
+                self.listings.insert(dir.to_path_buf(), listing);
+                self.listings.get(dir)?
+            }
+            Some(listing) => listing,
+        };
+        match listing {
+            Listing::Entries(entries) => Some(entries.get(name).copied()),
+            _ => None,
+        }
     }
 }
 

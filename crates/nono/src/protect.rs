@@ -31,20 +31,9 @@ pub fn protected_paths(
         found: Vec::new(),
         nested: machine.namespaces == crate::machine::Namespaces::Nested,
     };
-    // One listing of the home directory spares a failed lookup per absent table entry.
-    let in_home: std::collections::HashSet<std::ffi::OsString> = std::fs::read_dir(&machine.home)
-        .map(|d| d.flatten().map(|e| e.file_name()).collect())
-        .unwrap_or_default();
     for entry in sensitive::TABLE {
         let full = match entry.root {
-            Root::Home => {
-                let first = Path::new(entry.path).components().next();
-                let listed = first.is_some_and(|c| in_home.contains(c.as_os_str()));
-                if !listed && !in_home.is_empty() {
-                    continue;
-                }
-                machine.home.join(entry.path)
-            }
+            Root::Home => machine.home.join(entry.path),
             Root::System => PathBuf::from(entry.path),
         };
         // Absent, or a dangling symlink: nothing to protect.
