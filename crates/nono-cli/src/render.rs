@@ -144,6 +144,16 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
         );
     }
 
+    if !plan.guards.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nprotected names that do not exist yet (refused if the program creates them):"
+        );
+        for g in &plan.guards {
+            let _ = writeln!(out, "  {:<10} {} ({})", "guarded", show(&g.path), g.group);
+        }
+    }
+
     let _ = writeln!(out, "\nnetwork: {}", network_text(plan));
     let _ = writeln!(out, "\nenvironment:");
     for change in &plan.env {

@@ -84,6 +84,11 @@ fn cases(f: &Fixture) -> Vec<Case> {
     );
     add("aws dir", s(f.home.join(".aws")), &["read", "write"]);
     add("shell rc", s(f.home.join(".bashrc")), &["read", "write"]);
+    add(
+        "absent protected name",
+        s(f.home.join(".bash_profile")),
+        &["write"],
+    );
     add("baseline config", "/etc/hosts".into(), &["read", "write"]);
     add(
         "baseline program",

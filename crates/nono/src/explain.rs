@@ -83,6 +83,27 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
         };
     }
 
+    if op == Op::Write {
+        if let Some(guard) = plan
+            .guards
+            .iter()
+            .find(|g| paths::is_within(&target, &g.path))
+        {
+            let name = paths::display(&guard.path, &plan.home);
+            return Verdict {
+                reason: format!(
+                    "{name} is a protected name (group {}) that does not exist yet: the sandbox refuses to create it",
+                    guard.group
+                ),
+                fix: Some(format!("only by lifting the protection: --unprotect {}", shell_word(&name))),
+                path: target,
+                op,
+                allowed: false,
+                rule: None,
+                sensitive: None,
+            };
+        }
+    }
     let hidden_link = links.iter().find(|l| !plan.in_view(l, from_host));
     if let Some(link) = hidden_link {
         return Verdict {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::git;
 use crate::machine::Machine;
 use crate::paths::{self, quote};
-use crate::plan::{Rule, SensitivePath, SensitiveState, Source};
+use crate::plan::{Guard, Rule, SensitivePath, SensitiveState, Source};
 use crate::sensitive::{self, Protection, Root};
 use std::path::{Path, PathBuf};
 
@@ -23,12 +23,13 @@ pub fn protected_paths(
     unprotect: &[PathBuf],
     machine: &Machine,
     resolver: &mut paths::Resolver,
-) -> Result<Vec<SensitivePath>> {
+) -> Result<Protected> {
     let mut classifier = Classifier {
         grants,
         unprotect,
         used: vec![false; unprotect.len()],
         found: Vec::new(),
+        guards: Vec::new(),
         nested: machine.namespaces == crate::machine::Namespaces::Nested,
     };
     for entry in sensitive::TABLE {
@@ -36,8 +37,9 @@ pub fn protected_paths(
             Root::Home => machine.home.join(entry.path),
             Root::System => PathBuf::from(entry.path),
         };
-        // Absent, or a dangling symlink: nothing to protect.
         let Ok(found) = resolver.resolve(&full) else {
+            // Absent (or a dangling symlink): a name to keep from being created.
+            classifier.absent(&full, entry.group, resolver);
             continue;
         };
         let (path, dir) = (found.path, found.dir);
@@ -57,7 +59,19 @@ pub fn protected_paths(
             quote(&unprotect[i])
         )));
     }
-    Ok(classifier.found)
+    Ok(Protected {
+        paths: classifier.found,
+        guards: classifier.guards,
+    })
+}
+
+/// The protected paths of a plan: those that exist, classified, and the names of those that
+/// do not, guarded where a writable grant could create them.
+pub struct Protected {
+    /// Protected paths that exist.
+    pub paths: Vec<SensitivePath>,
+    /// Protected names that do not exist yet, inside writable grants.
+    pub guards: Vec<Guard>,
 }
 
 struct Classifier<'a> {
@@ -65,11 +79,56 @@ struct Classifier<'a> {
     unprotect: &'a [PathBuf],
     used: Vec<bool>,
     found: Vec<SensitivePath>,
+    guards: Vec<Guard>,
     /// Inside another nono sandbox, whose masks this run can rely on but not add to.
     nested: bool,
 }
 
 impl Classifier<'_> {
+    /// A protected path that does not exist: if a writable grant holds the deepest directory on
+    /// its way, the name is guarded there (unless lifted with `--unprotect`).
+    fn absent(&mut self, path: &Path, group: &str, resolver: &mut paths::Resolver) {
+        let mut dir = path.to_path_buf();
+        let mut rest = Vec::new();
+        let found = loop {
+            let Some(name) = dir.file_name().map(|n| n.to_os_string()) else {
+                return;
+            };
+            rest.push(name);
+            if !dir.pop() {
+                return;
+            }
+            if let Ok(found) = resolver.resolve(&dir) {
+                break found;
+            }
+        };
+        if !found.dir {
+            return;
+        }
+        let writable = self.grants.iter().any(|g| {
+            g.access.allows(Op::Write) && !g.file && paths::is_within(&found.path, &g.path)
+        });
+        if !writable {
+            return;
+        }
+        let mut planned = found.path.clone();
+        planned.extend(rest.iter().rev());
+        for (i, u) in self.unprotect.iter().enumerate() {
+            if paths::is_within(&planned, u) {
+                self.used[i] = true;
+                return;
+            }
+        }
+        if self.guards.iter().any(|g| g.path == planned) {
+            return;
+        }
+        self.guards.push(Guard {
+            path: planned,
+            dir: found.path,
+            group: group.to_string(),
+        });
+    }
+
     /// Classifies one protected path: untouched by grants, masked inside one, or lifted.
     fn add(&mut self, path: PathBuf, group: &str, protection: Protection, dir: bool) -> Result<()> {
         if self.found.iter().any(|s| s.path == path) {

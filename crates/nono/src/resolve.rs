@@ -34,9 +34,21 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     let mut links = Vec::new();
     let mut resolver = paths::Resolver::default();
     let grants = grant_rules(policy, machine, &mut resolver, &mut links)?;
-    let unprotect = canonical_list(&policy.unprotect, "--unprotect", machine, &mut resolver)?;
+    // A protected name may be lifted before it exists (a guard): resolve what exists of it.
+    let unprotect: Vec<PathBuf> = policy
+        .unprotect
+        .iter()
+        .map(|p| {
+            let joined = machine.cwd.join(paths::expand_tilde(p, &machine.home));
+            resolver
+                .resolve(&joined)
+                .map(|r| r.path)
+                .unwrap_or_else(|_| paths::canonical_or_planned(&joined))
+        })
+        .collect();
     let socket_paths = socket_grants(policy, machine, &mut resolver)?;
-    let mut sensitive = protect::protected_paths(&grants, &unprotect, machine, &mut resolver)?;
+    let protected = protect::protected_paths(&grants, &unprotect, machine, &mut resolver)?;
+    let mut sensitive = protected.paths;
     let mut rules = grants;
     rules.extend(socket_paths.iter().cloned().map(|path| Rule {
         path,
@@ -94,6 +106,12 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         tmpdir,
         keep_fds: policy.keep_fds.clone(),
         cap_file,
+        // Without a view there is no init to refuse a name: the plan keeps none (and says so).
+        guards: if view.is_some() {
+            protected.guards
+        } else {
+            Vec::new()
+        },
         view,
         layers,
     };

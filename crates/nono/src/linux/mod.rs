@@ -4,13 +4,16 @@
 //! The caller must be single-threaded: Landlock and the namespaces bind only the calling
 //! thread, and the program is exec'd from it.
 
+mod guard;
 mod landlock;
 mod namespace;
+mod notify;
 mod process;
 mod seccomp;
 mod supervise;
 mod sys;
 mod view;
+mod walk;
 
 use crate::error::Result;
 use crate::plan::Plan;
@@ -36,7 +39,9 @@ pub fn apply(plan: &Plan, cap_file: &[u8]) -> Result<()> {
         if plan.layers.network_namespace {
             namespace::loopback_up()?;
         }
-        confine(plan, true)
+        let guard = guard::NameGuard::new(plan);
+        confine(plan, true)?;
+        Ok((!guard.is_empty()).then_some(guard))
     })
 }
 

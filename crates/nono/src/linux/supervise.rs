@@ -7,10 +7,12 @@
 //! the whole process group, which the program receives itself), reaps, and ends the way the
 //! program ended: the same exit code, or death by the same signal.
 
+use super::guard::NameGuard;
+use super::notify;
 use super::sys::check;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::Plan;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 /// Signals a supervisor passes on to its child.
 const FORWARDED: [libc::c_int; 7] = [
@@ -98,7 +100,10 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
 /// `setup` runs in the init before the program is forked. Returns `Ok` only in the program's
 /// process; nono outside supervises and ends the way the program ended, or returns the
 /// error that stopped the init before anything ran.
-pub fn in_namespaces(plan: &Plan, setup: impl FnOnce(&Report) -> Result<()>) -> Result<()> {
+pub fn in_namespaces(
+    plan: &Plan,
+    setup: impl FnOnce(&Report) -> Result<Option<NameGuard>>,
+) -> Result<()> {
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills two descriptors.
     check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })
@@ -124,10 +129,11 @@ pub fn in_namespaces(plan: &Plan, setup: impl FnOnce(&Report) -> Result<()>) -> 
         // SAFETY: closing our copy of the read end.
         unsafe { libc::close(read_end) };
         let report = Report(write_end);
-        if let Err(e) = die_with_parent().and_then(|_| setup(&report)) {
-            report.failed(&e);
-        }
-        return fork_program(report, &old_mask);
+        let guard = match die_with_parent().and_then(|_| setup(&report)) {
+            Ok(guard) => guard,
+            Err(e) => report.failed(&e),
+        };
+        return fork_program(report, &old_mask, guard);
     }
     // nono outside keeps them blocked too: its supervision loop waits for them.
     // SAFETY: closing our copy of the write end, so a crashed init reads as end of file.
@@ -141,8 +147,18 @@ pub fn in_namespaces(plan: &Plan, setup: impl FnOnce(&Report) -> Result<()>) -> 
 }
 
 /// Forks the program as the init's only child. The init (the caller) supervises it, reports
-/// its status and exits, which ends the namespace; the program returns to exec.
-fn fork_program(report: Report, program_mask: &libc::sigset_t) -> Result<()> {
+/// its status and exits, which ends the namespace; the program returns to exec. With a name
+/// guard, the program installs the guard's filter on itself and hands its listener to the
+/// init, which then answers the calls it mediates while it supervises.
+fn fork_program(
+    report: Report,
+    program_mask: &libc::sigset_t,
+    guard: Option<NameGuard>,
+) -> Result<()> {
+    let channel = match guard.as_ref().map(|_| notify::channel()).transpose() {
+        Ok(channel) => channel,
+        Err(e) => report.failed(&e),
+    };
     let (child, _) = match fork_with_signals_blocked() {
         Ok(forked) => forked,
         Err(e) => report.failed(&e),
@@ -151,12 +167,89 @@ fn fork_program(report: Report, program_mask: &libc::sigset_t) -> Result<()> {
         restore(program_mask);
         // SAFETY: the program does not need the report pipe.
         unsafe { libc::close(report.0) };
+        if let Some((_, to_init)) = channel {
+            // The last step before exec: from here on the init creates every name for us.
+            let sent = notify::install().and_then(|listener| notify::send_fd(&to_init, &listener));
+            if let Err(e) = sent {
+                eprintln!("nono: {e}");
+                // SAFETY: nothing was run; leave without running destructors.
+                unsafe { libc::_exit(125) }
+            }
+        }
         return Ok(());
     }
-    let status = supervise(child, true);
+    let status = match (guard, channel) {
+        (Some(guard), Some((from_program, to_init))) => {
+            drop(to_init);
+            match notify::receive_fd(&from_program) {
+                Ok(listener) => supervise_guarding(child, listener, guard),
+                // The program did not start (it said why): wait for it.
+                Err(_) => supervise(child, true),
+            }
+        }
+        _ => supervise(child, true),
+    };
     report.status(status);
     // SAFETY: leaving without running any destructor: the namespace ends with this process.
     unsafe { libc::_exit(0) }
+}
+
+/// [`supervise`] for the init, answering the name guard's calls as they come (a signalfd
+/// and the listener, polled together).
+fn supervise_guarding(child: libc::pid_t, listener: OwnedFd, mut guard: NameGuard) -> i32 {
+    let set = signal_set();
+    // SAFETY: a new signalfd for signals that are blocked already.
+    let sfd = unsafe { libc::signalfd(-1, &set, libc::SFD_CLOEXEC) };
+    if sfd < 0 {
+        return supervise(child, true);
+    }
+    let mut listening = true;
+    loop {
+        let mut fds = [
+            libc::pollfd {
+                fd: sfd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: if listening { listener.as_raw_fd() } else { -1 },
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: poll reads and writes the two structs.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        if n < 0 {
+            continue; // EINTR
+        }
+        if fds[1].revents & libc::POLLIN != 0 {
+            if let Ok(req) = notify::Request::receive(&listener) {
+                guard.serve(&listener, req);
+            }
+        } else if fds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+            listening = false; // every process under the filter has ended
+        }
+        if fds[0].revents & libc::POLLIN != 0 {
+            // SAFETY: signalfd_siginfo is plain data filled by read.
+            let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+            let size = std::mem::size_of::<libc::signalfd_siginfo>();
+            // SAFETY: reading one struct into a local.
+            let got =
+                unsafe { libc::read(sfd, (&mut info as *mut libc::signalfd_siginfo).cast(), size) };
+            if got as usize != size {
+                continue;
+            }
+            let sig = info.ssi_signo as libc::c_int;
+            if sig == libc::SIGCHLD {
+                if let Some(status) = reap(child, true) {
+                    return status;
+                }
+            } else if info.ssi_code <= 0 {
+                // SAFETY: signalling our own child.
+                unsafe { libc::kill(child, sig) };
+            }
+        }
+    }
 }
 
 fn block(set: &libc::sigset_t) -> libc::sigset_t {

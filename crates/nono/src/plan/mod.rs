@@ -41,6 +41,10 @@ pub struct Plan {
     /// The capability file: this plan as JSON, readable from inside the sandbox.
     #[serde(with = "crate::pathser")]
     pub cap_file: PathBuf,
+    /// Protected names that did not exist when the plan was made, inside writable rules: the
+    /// program may not create them (with a view; see [`Guard`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guards: Vec<Guard>,
     /// The file system the program sees, when nono builds one (Linux with user namespaces):
     /// each rule's path and nothing else. `None`: the host's, confined by Landlock alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +208,21 @@ pub enum SensitiveState {
     Masked,
     /// The user lifted the protection with `--unprotect`.
     Unprotected,
+}
+
+/// A protected name that did not exist when the plan was made, inside a writable rule. A mask
+/// can only cover what exists; this name is refused when the program tries to create it, and
+/// so is every directory on the way to it, but by `mkdir` (which is then guarded in turn).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Guard {
+    /// The protected path, as it would be created.
+    #[serde(with = "crate::pathser")]
+    pub path: PathBuf,
+    /// The deepest directory on the way to it that exists.
+    #[serde(with = "crate::pathser")]
+    pub dir: PathBuf,
+    /// The table's group.
+    pub group: String,
 }
 
 /// Network policy.

@@ -178,6 +178,7 @@ mod tests {
             tmpdir: "/tmp".into(),
             keep_fds: Vec::new(),
             cap_file: "/dev/nono/plan.json".into(),
+            guards: Vec::new(),
             view: Some(View {
                 skeletons: vec!["/".into(), "/dev".into()],
                 links: vec![Link {

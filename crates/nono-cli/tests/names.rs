@@ -1,0 +1,164 @@
+//! Protected names hold under a grant of the whole home: a protected path that does not exist
+//! yet cannot be created by any call (open, mkdir, symlink, hard link, rename), while ordinary
+//! creation around it keeps working. Judged on the host: the name is absent after the run,
+//! and a twin name next to it was created in the same run (the positive control).
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const PY: &str = "/usr/bin/python3";
+
+/// Runs `script` with `sh` under `--allow HOME` (plus `extra`).
+fn in_home(f: &Fixture, extra: &[&str], script: &str) -> std::process::Output {
+    let home = f.home.to_string_lossy().into_owned();
+    let mut flags = vec!["--allow", home.as_str()];
+    flags.extend_from_slice(extra);
+    f.run_sh(&flags, script)
+}
+
+fn absent(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_err()
+}
+
+#[test]
+fn absent_protected_names_cannot_be_created_by_any_call() {
+    let f = Fixture::new();
+    std::fs::remove_dir_all(f.home.join(".ssh")).unwrap();
+    std::fs::write(f.home.join("planted"), "#!/bin/sh\necho pwned\n").unwrap();
+    // Each attack, and a twin that must succeed in the same run.
+    let attacks = [
+        ("echo evil > ~/.bash_profile", ".bash_profile"),
+        ("mkdir ~/.ssh && echo key > ~/.ssh/authorized_keys", ".ssh"),
+        ("ln -s ~/planted ~/.zshenv", ".zshenv"),
+        ("ln ~/planted ~/.zprofile", ".zprofile"),
+        ("mv ~/planted ~/.bash_login", ".bash_login"),
+        ("mkfifo ~/.zlogin", ".zlogin"),
+        (
+            &format!("{PY} -c \"import os; os.rename(os.path.expanduser('~/planted'), os.path.expanduser('~/.gitconfig'))\""),
+            ".gitconfig",
+        ),
+        (
+            &format!("{PY} -c \"import os; os.close(os.open(os.path.expanduser('~/.kshrc'), os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o644))\""),
+            ".kshrc",
+        ),
+    ];
+    let mut script = String::new();
+    for (i, (attack, _)) in attacks.iter().enumerate() {
+        script.push_str(&format!("{attack} 2>/dev/null; echo twin > ~/twin-{i}\n"));
+    }
+    // Control: without nono every attack lands.
+    let ctl = Fixture::new();
+    std::fs::remove_dir_all(ctl.home.join(".ssh")).unwrap();
+    std::fs::write(ctl.home.join("planted"), "x").unwrap();
+    for (attack, name) in &attacks {
+        let out = ctl.bare_sh(attack);
+        assert!(
+            !absent(&ctl.home.join(name)),
+            "control {attack}: {}",
+            stderr(&out)
+        );
+        if *name == ".bash_login" || *name == ".gitconfig" {
+            std::fs::write(ctl.home.join("planted"), "x").unwrap();
+        }
+    }
+    let out = in_home(&f, &[], &script);
+    assert_eq!(child_code(&out), 0, "{}", stderr(&out));
+    for (i, (attack, name)) in attacks.iter().enumerate() {
+        assert!(absent(&f.home.join(name)), "{attack} created {name}");
+        assert_eq!(
+            read(&f.home.join(format!("twin-{i}"))),
+            "twin\n",
+            "{attack}"
+        );
+    }
+    // Each refusal names the path and the flag that would allow it.
+    let err = stderr(&out);
+    assert!(
+        err.contains("refused to create ~/.bash_profile")
+            && err.contains("--unprotect ~/.bash_profile"),
+        "{err}"
+    );
+}
+
+#[test]
+fn directories_on_the_way_may_be_made_but_guard_what_follows() {
+    let f = Fixture::new();
+    // ~/.local does not exist: it and ~/.local/share may be made (tools keep data there), but
+    // the protected name beneath them may not.
+    assert!(absent(&f.home.join(".local")));
+    let out = in_home(
+        &f,
+        &[],
+        "mkdir -p ~/.local/share/sometool && echo ok > ~/.local/share/sometool/x; mkdir -p ~/.local/share/keyrings; echo rc=$?",
+    );
+    assert_eq!(stdout(&out), "rc=1\n", "{}", stderr(&out));
+    assert_eq!(read(&f.home.join(".local/share/sometool/x")), "ok\n");
+    assert!(absent(&f.home.join(".local/share/keyrings")));
+    // Renaming a prepared directory into place is no way around it.
+    let out = in_home(
+        &f,
+        &[],
+        "mkdir -p ~/staged && mv ~/staged ~/.local/share/keyrings; echo rc=$?",
+    );
+    assert_eq!(stdout(&out), "rc=1\n", "{}", stderr(&out));
+    assert!(absent(&f.home.join(".local/share/keyrings")));
+}
+
+#[test]
+fn ordinary_work_in_the_home_keeps_working() {
+    let f = Fixture::new();
+    let script = "mkdir ~/newproject && echo a > ~/newproject/file && mkdir -p ~/.cache/sometool && echo b > ~/.cache/sometool/x && mkdir ~/.newtool && echo c > ~/.newtool/state && mv ~/newproject/file ~/newproject/renamed && ln -s renamed ~/newproject/link && cat ~/newproject/link";
+    let out = in_home(&f, &[], script);
+    assert_eq!(stdout(&out), "a\n", "{}", stderr(&out));
+    assert_eq!(read(&f.home.join("newproject/renamed")), "a\n");
+    assert_eq!(read(&f.home.join(".cache/sometool/x")), "b\n");
+    assert_eq!(read(&f.home.join(".newtool/state")), "c\n");
+    // Modes follow the program's umask, as if it had created the files itself.
+    let out = in_home(&f, &[], "umask 077; echo x > ~/private && mkdir ~/privdir");
+    assert_eq!(child_code(&out), 0, "{}", stderr(&out));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &str| {
+        std::fs::metadata(f.home.join(p))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!((mode("private"), mode("privdir")), (0o600, 0o700));
+}
+
+#[test]
+fn unprotect_lifts_one_absent_name_loudly() {
+    let f = Fixture::new();
+    let out = in_home(
+        &f,
+        &["--unprotect", "~/.bash_profile"],
+        "echo mine > ~/.bash_profile; echo x > ~/.bash_login",
+    );
+    assert_eq!(
+        read(&f.home.join(".bash_profile")),
+        "mine\n",
+        "{}",
+        stderr(&out)
+    );
+    assert!(absent(&f.home.join(".bash_login")), "only that name");
+    let plan = f
+        .nono([
+            "run",
+            "--allow",
+            &f.home.to_string_lossy(),
+            "--unprotect",
+            "~/.bash_profile",
+            "--dry-run",
+            "--",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&plan).contains(".bash_login"),
+        "the plan lists the guarded names: {}",
+        stdout(&plan)
+    );
+}
