@@ -255,3 +255,39 @@ fn the_log_and_the_summary_record_every_decision() {
         .iter()
         .all(|l| l["time_ms"].as_u64().unwrap() > 1_600_000_000_000));
 }
+
+#[test]
+fn ipv6_literals_are_addresses_like_any_other() {
+    let Ok(listener) = std::net::TcpListener::bind("[::1]:0") else {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    };
+    drop(listener);
+    let origin = Origin::at("[::1]:0".parse().unwrap(), echo);
+    let port = origin.port();
+    let spellings = ["[::1]", "[0:0:0:0:0:0:0:1]", "[0000::0001]"];
+    let closed = proxy(Setup {
+        allow: &["unrelated.test"],
+        ..Setup::default()
+    });
+    for host in spellings {
+        let (answer, _) = connect(closed.addr, &format!("{host}:{port}"));
+        assert!(
+            answer.contains(&format!(
+                "[::1]:{port}: an address in no --allow-cidr range (to allow it: --allow-cidr ::1/128)"
+            )),
+            "{host}: {answer}"
+        );
+    }
+    assert_eq!(origin.connections(), 0);
+    let open = proxy(Setup {
+        cidrs: &["::1/128"],
+        ..Setup::default()
+    });
+    for host in spellings {
+        let (head, tunnel) = connect(open.addr, &format!("{host}:{port}"));
+        assert!(head.starts_with("HTTP/1.1 200 "), "{host}: {head}");
+        assert_eq!(round_trip(&mut tunnel.unwrap(), b"6"), b"6");
+    }
+    assert_eq!(origin.connections(), spellings.len());
+}

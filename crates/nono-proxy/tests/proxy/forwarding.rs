@@ -180,3 +180,65 @@ fn an_unreachable_allowed_destination_is_a_502_naming_it() {
     let summary = p.finish();
     assert_eq!((summary.allowed, summary.failed), (0, 2));
 }
+
+/// Origin: answers `Expect: 100-continue` before reading the body, then echoes its length.
+fn expecting(mut stream: TcpStream, seen: &Recorded) {
+    let Some(head) = read_head(&mut stream) else {
+        return;
+    };
+    seen.add(&head);
+    let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+    let mut body = [0u8; 4];
+    if stream.read_exact(&mut body).is_ok() {
+        seen.add(&body);
+        let _ = stream.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ngot4");
+    }
+}
+
+#[test]
+fn a_client_waiting_for_100_continue_gets_it_before_sending_its_body() {
+    let (origin, p) = one_origin(expecting);
+    let mut client = TcpStream::connect(p.addr).unwrap();
+    client.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        client,
+        "PUT http://allowed.test:{}/f HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n",
+        origin.port()
+    )
+    .unwrap();
+    // The body is sent only once the interim response has come through the proxy.
+    let interim = String::from_utf8(read_head(&mut client).unwrap()).unwrap();
+    assert_eq!(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+    client.write_all(b"data").unwrap();
+    let head = String::from_utf8(read_head(&mut client).unwrap()).unwrap();
+    assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
+    let mut body = [0u8; 4];
+    client.read_exact(&mut body).unwrap();
+    assert_eq!(&body, b"got4");
+    assert!(origin.received().ends_with("\r\n\r\ndata"));
+}
+
+/// Origin: answers HEAD with the length of a body it does not send.
+fn head_only(mut stream: TcpStream, seen: &Recorded) {
+    if read_request(&mut stream, seen).is_some() {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 12345\r\n\r\n");
+    }
+}
+
+#[test]
+fn a_head_response_keeps_its_length_and_the_connection_goes_on() {
+    let (origin, p) = one_origin(head_only);
+    let mut client = TcpStream::connect(p.addr).unwrap();
+    client.set_read_timeout(Some(PATIENCE)).unwrap();
+    for _ in 0..2 {
+        write!(
+            client,
+            "HEAD http://allowed.test:{}/ HTTP/1.1\r\n\r\n",
+            origin.port()
+        )
+        .unwrap();
+        let head = String::from_utf8(read_head(&mut client).unwrap()).unwrap();
+        assert_eq!(head, "HTTP/1.1 200 OK\r\nContent-Length: 12345\r\n\r\n");
+    }
+    assert_eq!(origin.connections(), 2);
+}

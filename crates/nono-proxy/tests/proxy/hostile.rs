@@ -312,3 +312,68 @@ fn a_client_that_vanishes_mid_request_does_not_disturb_the_proxy() {
     }
     still_serves(&p, &origin);
 }
+
+#[test]
+fn random_bytes_get_an_http_error_or_a_close_never_a_hang() {
+    const PIECES: &[&[u8]] = &[
+        b"GET ",
+        b"CONNECT ",
+        b"POST ",
+        b"http://",
+        b"allowed.test",
+        b"evil.test",
+        b":80",
+        b":",
+        b"/",
+        b" HTTP/1.1",
+        b" HTTP/1.0",
+        b" HTTP/9.9",
+        b"\r\n",
+        b"\n",
+        b"\r\n\r\n",
+        b"\0",
+        b"\xff",
+        b"Host: ",
+        b"Content-Length: ",
+        b"Transfer-Encoding: chunked",
+        b"0",
+        b"5",
+        b"\r\n0\r\n\r\n",
+        b"@",
+        b"%00",
+        b"[",
+        b"]",
+        b" ",
+        b"\t",
+        b"x",
+    ];
+    let origin = Origin::start(hello);
+    let p = setup();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut below = |n: usize| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+    };
+    for _ in 0..300 {
+        let request: Vec<u8> = (0..=below(12))
+            .flat_map(|_| PIECES[below(PIECES.len())].iter().copied())
+            .collect();
+        let started = Instant::now();
+        let answer = exchange(p.addr, &request);
+        let shown = String::from_utf8_lossy(&request);
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 "),
+            "{shown:?}: {answer}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{shown:?} took {:?}",
+            started.elapsed()
+        );
+    }
+    // Nothing random named a destination that the policy allows on a port that listens.
+    assert_eq!(origin.connections(), 0);
+    still_serves(&p, &origin);
+}

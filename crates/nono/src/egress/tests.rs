@@ -602,3 +602,106 @@ fn internal_addresses_are_refused_unless_a_cidr_names_them() {
         assert_eq!(open.address_allowed(ip(text)), Ok(()), "{text}");
     }
 }
+
+/// xorshift64*: deterministic, so a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_hostile_hosts_normalise_to_a_fixed_point_or_fail_cleanly() {
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "0",
+        "1",
+        "9",
+        "0x",
+        "0X7f",
+        "08",
+        "255",
+        "256",
+        "4294967296",
+        ".",
+        "..",
+        "-",
+        "_",
+        "*",
+        "*.",
+        ":",
+        "::",
+        "[",
+        "]",
+        "%",
+        "%2e",
+        "%41",
+        "%00",
+        "%zz",
+        "@",
+        " ",
+        "\t",
+        "\0",
+        "\u{7f}",
+        "\u{85}",
+        "ü",
+        "ß",
+        "。",
+        "．",
+        "ｅ",
+        "１",
+        "\u{200d}",
+        "\u{fe0f}",
+        "xn--",
+        "xn--a",
+        "example",
+        "org",
+        "ffff",
+        "::ffff:",
+        "127.0.0.1",
+        "fe80::1%25",
+        "\u{202e}",
+        "İ",
+        "ﬀ",
+    ];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let policy =
+        EgressPolicy::from_flags(&["*.example.org"], &["a.example.org"], &["10.0.0.0/8"]).unwrap();
+    for _ in 0..20_000 {
+        let raw: String = (0..=rng.below(6))
+            .map(|_| PIECES[rng.below(PIECES.len())])
+            .collect();
+        // Never a panic, whatever the input.
+        let decision = policy.decide(&raw, 443);
+        assert!(!decision.reason.contains('\n'), "{raw:?}");
+        let _ = Rule::parse(&raw).map(|r| assert_eq!(Rule::parse(&r.to_string()), Ok(r)));
+        let _ = Cidr::parse(&raw);
+        let Ok(host) = normalize_host(&raw) else {
+            continue;
+        };
+        // The canonical form is a fixed point: normalising it again changes nothing, so a
+        // rule and a request cannot meet in two different spellings.
+        let shown = match &host {
+            Host::Ip(IpAddr::V6(v6)) => format!("[{v6}]"),
+            other => other.to_string(),
+        };
+        assert_eq!(
+            normalize_host(&shown).as_ref(),
+            Ok(&host),
+            "{raw:?} -> {shown:?}"
+        );
+        if let Host::Name(name) = &host {
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b)),
+                "{raw:?} -> {name:?}"
+            );
+        }
+    }
+}
