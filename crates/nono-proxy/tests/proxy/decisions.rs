@@ -101,7 +101,6 @@ fn a_wildcard_covers_subdomains_but_not_the_apex() {
 #[test]
 fn ip_literals_in_odd_spellings_need_an_allow_cidr() {
     let origin = Origin::start(echo);
-    let port = origin.port();
     let spellings = [
         "127.0.0.1",
         "127.1",
@@ -110,32 +109,13 @@ fn ip_literals_in_odd_spellings_need_an_allow_cidr() {
         "0177.0.0.1",
         "[::ffff:127.0.0.1]",
     ];
-    let closed = proxy(Setup {
-        allow: &["unrelated.test"],
-        ..Setup::default()
-    });
-    for host in spellings {
-        let (answer, _) = connect(closed.addr, &format!("{host}:{port}"));
-        assert!(answer.starts_with("HTTP/1.1 403 "), "{host}: {answer}");
-        assert!(
-            answer.contains(&format!(
-                "127.0.0.1:{port}: an address in no --allow-cidr range (to allow it: --allow-cidr 127.0.0.1/32)"
-            )),
-            "{host}: {answer}"
-        );
-    }
-    assert_eq!(origin.connections(), 0);
-    // Positive control: the same spellings, with the range allowed, all reach the listener.
-    let open = proxy(Setup {
-        cidrs: &["127.0.0.0/8"],
-        ..Setup::default()
-    });
-    for host in spellings {
-        let (head, tunnel) = connect(open.addr, &format!("{host}:{port}"));
-        assert!(head.starts_with("HTTP/1.1 200 "), "{host}: {head}");
-        assert_eq!(round_trip(&mut tunnel.unwrap(), b"x"), b"x");
-    }
-    assert_eq!(origin.connections(), spellings.len());
+    literals_need_a_cidr(
+        &origin,
+        &spellings,
+        "127.0.0.1",
+        "127.0.0.1/32",
+        "127.0.0.0/8",
+    );
 }
 
 #[test]
@@ -264,30 +244,42 @@ fn ipv6_literals_are_addresses_like_any_other() {
     };
     drop(listener);
     let origin = Origin::at("[::1]:0".parse().unwrap(), echo);
-    let port = origin.port();
     let spellings = ["[::1]", "[0:0:0:0:0:0:0:1]", "[0000::0001]"];
+    literals_need_a_cidr(&origin, &spellings, "[::1]", "::1/128", "::1/128");
+}
+
+/// Every spelling of `origin`'s address is refused without a range (naming `canonical` and
+/// suggesting `single`), and reaches the listener once `range` is allowed.
+fn literals_need_a_cidr(
+    origin: &Origin,
+    spellings: &[&str],
+    canonical: &str,
+    single: &str,
+    range: &str,
+) {
+    let port = origin.port();
     let closed = proxy(Setup {
         allow: &["unrelated.test"],
         ..Setup::default()
     });
     for host in spellings {
         let (answer, _) = connect(closed.addr, &format!("{host}:{port}"));
-        assert!(
-            answer.contains(&format!(
-                "[::1]:{port}: an address in no --allow-cidr range (to allow it: --allow-cidr ::1/128)"
-            )),
-            "{host}: {answer}"
+        assert!(answer.starts_with("HTTP/1.1 403 "), "{host}: {answer}");
+        let want = format!(
+            "{canonical}:{port}: an address in no --allow-cidr range (to allow it: --allow-cidr {single})"
         );
+        assert!(answer.contains(&want), "{host}: {answer}");
     }
     assert_eq!(origin.connections(), 0);
+    // Positive control: the same spellings, with the range allowed, all reach the listener.
     let open = proxy(Setup {
-        cidrs: &["::1/128"],
+        cidrs: &[range],
         ..Setup::default()
     });
     for host in spellings {
         let (head, tunnel) = connect(open.addr, &format!("{host}:{port}"));
         assert!(head.starts_with("HTTP/1.1 200 "), "{host}: {head}");
-        assert_eq!(round_trip(&mut tunnel.unwrap(), b"6"), b"6");
+        assert_eq!(round_trip(&mut tunnel.unwrap(), b"x"), b"x");
     }
     assert_eq!(origin.connections(), spellings.len());
 }
