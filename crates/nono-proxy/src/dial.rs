@@ -31,7 +31,9 @@ pub(crate) async fn dial(
     let host = match normalize_host(raw_host) {
         Ok(host) => host,
         Err(e) => {
-            let target = format!("{}:{port}", nono::one_line(raw_host));
+            // Shown on the user's terminal in the summary: only printable ASCII, the rest
+            // escaped (control, bidi and zero-width characters could disguise the line).
+            let target = format!("{}:{port}", raw_host.escape_default());
             let reason = format!("invalid host: {e}");
             record(Outcome::Denied, &target, &reason, None, None);
             return Err(Refusal::destination(400, &target, &reason, None));

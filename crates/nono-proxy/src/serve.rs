@@ -11,6 +11,9 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
+/// Name lookups that may run at once.
+const MAX_LOOKUPS: usize = 8;
+
 /// The egress proxy, configured and not yet running.
 pub struct Proxy {
     config: Config,
@@ -61,6 +64,9 @@ impl Proxy {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
+            // Name lookups run on blocking threads; a program asking for many names at once
+            // queues behind a few rather than making the supervisor spawn hundreds.
+            .max_blocking_threads(MAX_LOOKUPS)
             .build()
             .map_err(|e| format!("proxy: cannot start its runtime: {e}"))?;
         let shared = Arc::new(Shared {

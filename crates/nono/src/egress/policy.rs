@@ -90,8 +90,10 @@ impl EgressPolicy {
     pub fn decide(&self, host: &str, port: u16) -> Decision {
         match normalize_host(host) {
             Ok(host) => self.decide_host(&host, port),
+            // The host comes from the sandboxed program and ends up on the user's terminal:
+            // everything but printable ASCII is escaped, bidi and zero-width characters too.
             Err(e) => Decision::deny(
-                format!("invalid host '{}': {e}", crate::one_line(host)),
+                format!("invalid host '{}': {e}", host.escape_default()),
                 None,
             ),
         }
