@@ -44,7 +44,6 @@ mod rule;
 #[cfg(test)]
 mod tests;
 
-pub use address::special as special_address;
 pub use cidr::Cidr;
 pub use host::{normalize_host, Host};
 pub use policy::{Decision, EgressPolicy};
