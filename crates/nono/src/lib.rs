@@ -32,6 +32,7 @@ mod resolve;
 mod sockets;
 
 pub mod baseline;
+pub mod egress;
 pub mod env;
 pub mod exec;
 pub mod explain;
