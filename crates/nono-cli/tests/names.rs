@@ -162,3 +162,76 @@ fn unprotect_lifts_one_absent_name_loudly() {
         stdout(&plan)
     );
 }
+
+#[test]
+fn renaming_a_parent_cannot_move_a_protection_away() {
+    let f = Fixture::new();
+    for dir in [".config/git", ".config/nono/profiles"] {
+        std::fs::create_dir_all(f.home.join(dir)).unwrap();
+    }
+    std::fs::write(f.home.join(".config/git/config"), "[user]\n\tname = me\n").unwrap();
+    std::fs::write(f.home.join(".config/nono/profiles/mine.toml"), "").unwrap();
+    let attack = "mv ~/.config ~/.config.old; mkdir -p ~/.config/git ~/.config/nono/profiles; echo '[core] fsmonitor = evil' > ~/.config/git/config; echo '[filesystem] allow = [\"/\"]' > ~/.config/nono/profiles/default.toml; echo twin > ~/twin";
+    // Control: without nono the attack lands.
+    let ctl = Fixture::new();
+    std::fs::create_dir_all(ctl.home.join(".config/git")).unwrap();
+    std::fs::write(ctl.home.join(".config/git/config"), "ok").unwrap();
+    ctl.bare_sh(attack);
+    assert!(
+        read(&ctl.home.join(".config/git/config")).contains("evil"),
+        "control"
+    );
+
+    let out = in_home(&f, &[], attack);
+    assert_eq!(read(&f.home.join("twin")), "twin\n", "{}", stderr(&out));
+    assert!(absent(&f.home.join(".config.old")), "{}", stderr(&out));
+    assert_eq!(
+        read(&f.home.join(".config/git/config")),
+        "[user]\n\tname = me\n"
+    );
+    assert!(absent(&f.home.join(".config/nono/profiles/default.toml")));
+    assert!(
+        stderr(&out).contains("Device or resource busy"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_symlinked_dotfile_cannot_be_replaced() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.home.join("dotfiles")).unwrap();
+    std::fs::write(f.home.join("dotfiles/zshrc"), "# mine\n").unwrap();
+    std::os::unix::fs::symlink("dotfiles/zshrc", f.home.join(".zshrc")).unwrap();
+    let attack = "rm -f ~/.zshrc; echo evil > ~/.zshrc; echo evil >> ~/dotfiles/zshrc; mv ~/dotfiles ~/df2; cat ~/.zshrc; echo twin > ~/dotfiles/twin";
+    // Control: without nono the link is replaced.
+    let ctl = Fixture::new();
+    std::fs::create_dir_all(ctl.home.join("dotfiles")).unwrap();
+    std::fs::write(ctl.home.join("dotfiles/zshrc"), "# mine\n").unwrap();
+    std::os::unix::fs::symlink("dotfiles/zshrc", ctl.home.join(".zshrc")).unwrap();
+    ctl.bare_sh(attack);
+    assert!(
+        !std::fs::symlink_metadata(ctl.home.join(".zshrc"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "control"
+    );
+
+    let out = in_home(&f, &[], attack);
+    assert_eq!(
+        stdout(&out),
+        "# mine\n",
+        "the name still reads the same: {}",
+        stderr(&out)
+    );
+    let link = std::fs::read_link(f.home.join(".zshrc")).unwrap();
+    assert_eq!(link, Path::new("dotfiles/zshrc"));
+    assert_eq!(read(&f.home.join("dotfiles/zshrc")), "# mine\n");
+    assert!(absent(&f.home.join("df2")));
+    assert_eq!(
+        read(&f.home.join("dotfiles/twin")),
+        "twin\n",
+        "the rest of the directory is writable"
+    );
+}

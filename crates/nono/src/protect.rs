@@ -42,15 +42,21 @@ pub fn protected_paths(
             classifier.absent(&full, entry.group, resolver);
             continue;
         };
-        let (path, dir) = (found.path, found.dir);
-        classifier.add(path, entry.group, entry.protection, dir)?;
+        let links = found.links.iter().map(|(at, _)| at.clone()).collect();
+        classifier.add(found.path, entry.group, entry.protection, found.dir, links)?;
     }
     for grant in grants
         .iter()
         .filter(|g| !g.file && g.access.allows(Op::Write))
     {
         for code in git::code_paths(&grant.path) {
-            classifier.add(code.path, GIT_GROUP, Protection::ReadOnly, code.dir)?;
+            classifier.add(
+                code.path,
+                GIT_GROUP,
+                Protection::ReadOnly,
+                code.dir,
+                Vec::new(),
+            )?;
         }
     }
     if let Some(i) = classifier.used.iter().position(|u| !u) {
@@ -126,11 +132,19 @@ impl Classifier<'_> {
             path: planned,
             dir: found.path,
             group: group.to_string(),
+            links: found.links.into_iter().map(|(at, _)| at).collect(),
         });
     }
 
     /// Classifies one protected path: untouched by grants, masked inside one, or lifted.
-    fn add(&mut self, path: PathBuf, group: &str, protection: Protection, dir: bool) -> Result<()> {
+    fn add(
+        &mut self,
+        path: PathBuf,
+        group: &str,
+        protection: Protection,
+        dir: bool,
+        links: Vec<PathBuf>,
+    ) -> Result<()> {
         if self.found.iter().any(|s| s.path == path) {
             return Ok(());
         }
@@ -170,6 +184,7 @@ impl Classifier<'_> {
             protection,
             dir,
             state,
+            links,
         });
         Ok(())
     }
@@ -251,6 +266,7 @@ pub fn sockets(
                 protection: Protection::Hidden,
                 dir: false,
                 state,
+                links: Vec::new(),
             })
         })
         .collect()

@@ -81,13 +81,19 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
             ..Layers::default()
         },
     };
-    let view = view.then(|| View {
-        skeletons: vec![PathBuf::from("/"), PathBuf::from("/dev")],
-        links: links
-            .into_iter()
-            .map(|(path, target)| Link { path, target })
-            .collect(),
-        cwd: machine.cwd.clone(),
+    let guards = if view { protected.guards } else { Vec::new() };
+    let view = view.then(|| {
+        let (pins, covers) = pins(&rules, &sensitive, &guards, &mut resolver);
+        View {
+            skeletons: vec![PathBuf::from("/"), PathBuf::from("/dev")],
+            links: links
+                .into_iter()
+                .map(|(path, target)| Link { path, target })
+                .collect(),
+            cwd: machine.cwd.clone(),
+            pins,
+            covers,
+        }
     });
     let mut plan = Plan {
         format: FORMAT_VERSION,
@@ -106,12 +112,8 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         tmpdir,
         keep_fds: policy.keep_fds.clone(),
         cap_file,
-        // Without a view there is no init to refuse a name: the plan keeps none (and says so).
-        guards: if view.is_some() {
-            protected.guards
-        } else {
-            Vec::new()
-        },
+        // Without a view there is no init to refuse a name: the plan keeps none.
+        guards,
         view,
         layers,
     };
@@ -122,6 +124,61 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         set("TMPDIR", &plan.tmpdir.to_string_lossy()),
     ]);
     Ok(plan)
+}
+
+/// What keeps each protected name leading where it does inside a writable grant: the
+/// directories between the grant and the name (pinned: bound onto themselves), and the
+/// symlinks on the way (covered by what they lead to).
+fn pins(
+    rules: &[Rule],
+    sensitive: &[SensitivePath],
+    guards: &[crate::plan::Guard],
+    resolver: &mut paths::Resolver,
+) -> (Vec<PathBuf>, Vec<Link>) {
+    let writable = |r: &&Rule| !r.file && r.access.allows(crate::access::Op::Write);
+    let mut pins: Vec<PathBuf> = Vec::new();
+    let mut covers: Vec<Link> = Vec::new();
+    let protected = sensitive
+        .iter()
+        .filter(|s| s.state == SensitiveState::Masked && s.group != protect::SOCKET_GROUP)
+        .map(|s| (s.path.as_path(), false, &s.links))
+        .chain(guards.iter().map(|g| (g.dir.as_path(), true, &g.links)));
+    for (path, is_guard_dir, links) in protected {
+        let grant = rules
+            .iter()
+            .filter(writable)
+            .filter(|r| r.reaches(path) && (r.path != path || is_guard_dir))
+            .max_by_key(|r| r.path.components().count());
+        let Some(grant) = grant else {
+            continue;
+        };
+        let mut at = path.to_path_buf();
+        if !is_guard_dir {
+            at.pop();
+        }
+        while at != grant.path && paths::is_within(&at, &grant.path) {
+            if !pins.contains(&at) {
+                pins.push(at.clone());
+            }
+            at.pop();
+        }
+        for link in links {
+            let held = rules
+                .iter()
+                .filter(writable)
+                .any(|r| r.reaches(link) && r.path != *link);
+            if !held || covers.iter().any(|c| c.path == *link) {
+                continue;
+            }
+            if let Ok(target) = resolver.resolve(link) {
+                covers.push(Link {
+                    path: link.clone(),
+                    target: target.path,
+                });
+            }
+        }
+    }
+    (pins, covers)
 }
 
 /// The run's temporary directory and capability file. In a view both are nono's own: a

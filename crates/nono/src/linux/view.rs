@@ -44,6 +44,12 @@ pub(super) enum Step {
     Mask { at: PathBuf, dir: bool },
     /// A read-only protected path: bound onto itself, read-only.
     Freeze { at: PathBuf },
+    /// A directory on the way to a protected path: bound onto itself, so that it cannot be
+    /// renamed or removed.
+    Pin { at: PathBuf },
+    /// A symlink on the way to a protected path: covered by what it leads to (`from`, as the
+    /// view has it by then), so that it cannot be replaced. Made after every other step.
+    Cover { at: PathBuf, from: PathBuf },
     /// A symlink in the skeleton.
     Link { at: PathBuf, target: PathBuf },
     /// An empty directory in the skeleton (the working directory).
@@ -62,6 +68,8 @@ impl Step {
             | Step::Devpts { at, .. }
             | Step::Mask { at, .. }
             | Step::Freeze { at }
+            | Step::Pin { at }
+            | Step::Cover { at, .. }
             | Step::Link { at, .. }
             | Step::Dir { at }
             | Step::CapFile { at } => at,
@@ -74,8 +82,9 @@ impl Step {
             Step::Skeleton { .. } => 0,
             Step::Tmpfs { .. } | Step::Proc { .. } | Step::Devpts { .. } => 1,
             Step::Bind { .. } => 2,
-            Step::Mask { .. } | Step::Freeze { .. } => 3,
+            Step::Mask { .. } | Step::Freeze { .. } | Step::Pin { .. } => 3,
             Step::Dir { .. } | Step::Link { .. } | Step::CapFile { .. } => 4,
+            Step::Cover { .. } => 5,
         }
     }
 
@@ -147,7 +156,16 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
     wanted.push(Step::Dir {
         at: view.cwd.clone(),
     });
+    for pin in &view.pins {
+        wanted.push(Step::Pin { at: pin.clone() });
+    }
     wanted.sort_by_key(|s| (s.at().components().count(), s.rank()));
+    // Covers come last, over whatever their targets have become.
+    let covers = view.covers.iter().map(|c| Step::Cover {
+        at: c.path.clone(),
+        from: c.target.clone(),
+    });
+    wanted.extend(covers);
 
     let mut done: Vec<Step> = Vec::new();
     for mut step in wanted {
@@ -184,6 +202,10 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
             // Links and directories exist already in host content, or as a mount point.
             (Step::Link { .. } | Step::Dir { .. }, _) => {
                 in_own_content && !done.iter().any(|d| d.at() == step.at())
+            }
+            // A pin or cover is for host content, where nothing else is mounted yet.
+            (Step::Pin { .. } | Step::Cover { .. }, _) => {
+                !in_own_content && !done.iter().any(|d| d.at() == step.at())
             }
             _ => true,
         };
@@ -421,6 +443,25 @@ fn carry_out(step: &Step, cap_file: &[u8], made: &mut Made) -> Result<()> {
             }
             freeze(&target, &target, step.at())
         }
+        Step::Pin { .. } => {
+            if !std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                return Ok(());
+            }
+            // The bind keeps the flags of the mount it comes from.
+            sys::checked(
+                rustix::mount::mount_bind(&target, &target),
+                "pin",
+                step.at(),
+            )
+        }
+        Step::Cover { from, .. } => {
+            let is_link =
+                std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink());
+            if !is_link {
+                return Ok(());
+            }
+            cover(&inside(NEW, from), &target, step.at())
+        }
         Step::Link { target: to, .. } => {
             if let Some(parent) = target.parent() {
                 made.dirs(parent)?;
@@ -437,6 +478,43 @@ fn carry_out(step: &Step, cap_file: &[u8], made: &mut Made) -> Result<()> {
             make_file(&target, 0o444, cap_file)
         }
     }
+}
+
+/// Mounts a copy of what `source` holds onto the symlink `link` itself (a symlink can be a
+/// mount point only through the new mount API, with the link opened without following it).
+fn cover(source: &Path, link: &Path, shown: &Path) -> Result<()> {
+    use rustix::mount::{MoveMountFlags, OpenTreeFlags};
+    let tree = sys::checked(
+        rustix::mount::open_tree(
+            rustix::fs::CWD,
+            source,
+            OpenTreeFlags::OPEN_TREE_CLONE
+                | OpenTreeFlags::AT_RECURSIVE
+                | OpenTreeFlags::OPEN_TREE_CLOEXEC,
+        ),
+        "copy what a link leads to for",
+        shown,
+    )?;
+    let at = sys::checked(
+        rustix::fs::open(
+            link,
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        ),
+        "open the link",
+        shown,
+    )?;
+    sys::checked(
+        rustix::mount::move_mount(
+            &tree,
+            "",
+            &at,
+            "",
+            MoveMountFlags::MOVE_MOUNT_F_EMPTY_PATH | MoveMountFlags::MOVE_MOUNT_T_EMPTY_PATH,
+        ),
+        "cover the link",
+        shown,
+    )
 }
 
 /// Binds `source` at `target` read-only, with nothing to execute and no devices.
@@ -573,6 +651,8 @@ mod tests {
                     target: "usr/bin".into(),
                 }],
                 cwd: "/home/u/proj".into(),
+                pins: Vec::new(),
+                covers: Vec::new(),
             }),
             layers: Layers::default(),
         }
@@ -596,6 +676,7 @@ mod tests {
                 protection: Protection::ReadOnly,
                 dir: true,
                 state: SensitiveState::Masked,
+                links: Vec::new(),
             }],
         );
         let steps = steps(&p);
@@ -692,6 +773,7 @@ mod tests {
                 protection: Protection::Hidden,
                 dir: true,
                 state: SensitiveState::Masked,
+                links: Vec::new(),
             }],
         );
         let steps = steps(&p);

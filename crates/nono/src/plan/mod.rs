@@ -195,6 +195,15 @@ pub struct SensitivePath {
     pub dir: bool,
     /// How the plan keeps it protected.
     pub state: SensitiveState,
+    /// Symlinks on the way to it from the name the table gives (a dotfile kept in a dotfiles
+    /// directory, a symlinked `~/.config`): the view covers each with what it leads to, so
+    /// that none can be replaced to make the name lead elsewhere.
+    #[serde(
+        with = "crate::pathser::vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub links: Vec<PathBuf>,
 }
 
 /// How a sensitive path is kept protected.
@@ -223,6 +232,14 @@ pub struct Guard {
     pub dir: PathBuf,
     /// The table's group.
     pub group: String,
+    /// Symlinks on the way to `dir` from the name the table gives (see
+    /// [`SensitivePath::links`]).
+    #[serde(
+        with = "crate::pathser::vec",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub links: Vec<PathBuf>,
 }
 
 /// Network policy.
