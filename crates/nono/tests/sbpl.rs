@@ -62,6 +62,7 @@ fn sensitive(
         // Generation ignores it: a sensitive path is denied with `subpath` either way.
         dir: group == "ssh" || group == "cloud",
         state,
+        links: Vec::new(),
     }
 }
 
