@@ -155,3 +155,31 @@ pub fn child_code(out: &Output) -> i32 {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
+
+/// The reviewed statement of what nono protects: `docs/security.md`, compiled in so that the
+/// tests read it also where the checkout is unreadable (the unprivileged run).
+const SECURITY_MD: &str = include_str!("../../../../docs/security.md");
+
+/// The rows of the first table under the heading `### {heading}` in `docs/security.md`, each
+/// a list of its cells with surrounding backquotes removed.
+pub fn documented(heading: &str) -> Vec<Vec<String>> {
+    let marker = format!("### {heading}\n");
+    let start = SECURITY_MD
+        .find(&marker)
+        .unwrap_or_else(|| panic!("docs/security.md has no section {heading:?}"));
+    let rows: Vec<Vec<String>> = SECURITY_MD[start + marker.len()..]
+        .lines()
+        .take_while(|l| !l.starts_with('#'))
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2) // the header and its separator
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|cell| cell.trim().trim_matches('`').to_string())
+                .collect()
+        })
+        .collect();
+    assert!(!rows.is_empty(), "section {heading:?} has no table");
+    rows
+}
