@@ -255,23 +255,13 @@ fn io_uring_is_unavailable() {
 #[test]
 fn sockets_through_the_32_bit_syscall_entry_are_blocked() {
     let f = Fixture::new();
-    let src = f.project.join("int80.c");
-    std::fs::write(
-        &src,
-        r#"#include <stdio.h>
+    let source = r#"#include <stdio.h>
 int main(void) { long r;
   __asm__ volatile("int $0x80" : "=a"(r) : "a"(359L), "b"(2L), "c"(1L), "d"(0L) : "memory");
-  printf("%ld\n", r); return 0; }"#,
-    )
-    .unwrap();
-    let exe = f.project.join("int80");
-    let cc = Command::new("cc")
-        .arg("-o")
-        .arg(&exe)
-        .arg(&src)
-        .status()
-        .unwrap();
-    assert!(cc.success(), "a C compiler is needed for this test");
+  printf("%ld\n", r); return 0; }"#;
+    let Some(exe) = compile_c(&f.project, "int80", source) else {
+        return;
+    };
     let bare = Command::new(&exe).output().unwrap();
     let fd: i64 = stdout(&bare).trim().parse().unwrap();
     assert!(fd >= 0, "control: the i386 socket() works bare (got {fd})");

@@ -183,3 +183,75 @@ pub fn documented(heading: &str) -> Vec<Vec<String>> {
     assert!(!rows.is_empty(), "section {heading:?} has no table");
     rows
 }
+
+/// Call when this test cannot run here: it fails with `why`, unless `NONO_TEST_MAY_SKIP`
+/// (test names separated by spaces or commas) lists it. Then the skip is appended to the file
+/// `NONO_TEST_SKIP_LOG` names, which CI prints, and the test returns without checking
+/// anything. A skip is never silent.
+pub fn cannot_run_here(why: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("?");
+    let allowed = std::env::var("NONO_TEST_MAY_SKIP").unwrap_or_default();
+    let listed = allowed
+        .split([' ', ',', '\n'])
+        .any(|name| !name.is_empty() && (name == test || test.ends_with(&format!("::{name}"))));
+    assert!(
+        listed,
+        "{test} cannot run here: {why} (list it in NONO_TEST_MAY_SKIP to skip it)"
+    );
+    let line = format!("{test}: {why}\n");
+    eprint!("skipped: {line}");
+    if let Some(log) = std::env::var_os("NONO_TEST_SKIP_LOG") {
+        use std::io::Write;
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .and_then(|mut file| file.write_all(line.as_bytes()));
+        assert!(appended.is_ok(), "cannot record the skip in {log:?}");
+    }
+}
+
+/// `program` on this test's PATH, or `None` after [`cannot_run_here`] allowed the skip.
+pub fn require_program(program: &str) -> Option<PathBuf> {
+    let found = find_program(program);
+    if found.is_none() {
+        cannot_run_here(&format!("{program} is not installed (not on PATH)"));
+    }
+    found
+}
+
+/// Whether the test runs as root; otherwise [`cannot_run_here`] with `why`.
+pub fn require_root(why: &str) -> bool {
+    if !is_root() {
+        cannot_run_here(&format!("needs root: {why}"));
+    }
+    is_root()
+}
+
+/// The executable `program` on this test's PATH, if any.
+pub fn find_program(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// Compiles the C program `source` to `dir/name` with the system's `cc`.
+pub fn compile_c(dir: &Path, name: &str, source: &str) -> Option<PathBuf> {
+    let cc = require_program("cc")?;
+    let src = dir.join(format!("{name}.c"));
+    let exe = dir.join(name);
+    std::fs::write(&src, source).unwrap();
+    let out = Command::new(cc)
+        .arg("-Wall")
+        .arg("-o")
+        .arg(&exe)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cc {name}.c: {}", stderr(&out));
+    Some(exe)
+}
