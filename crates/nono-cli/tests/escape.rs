@@ -146,101 +146,6 @@ fn inherited_descriptors_are_closed() {
     assert_eq!(stdout(&kept), "True\n", "{}", stderr(&kept));
 }
 
-const TIOCSTI_PROBE: &str = r#"
-import ctypes, fcntl, os, sys, termios, tty
-libc = ctypes.CDLL(None, use_errno=True)
-tty.setraw(0)  # non-canonical, so a single queued byte is counted
-os.setsid()
-fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-request = int(sys.argv[1], 0)
-ch = ctypes.c_char(b"X")
-r = libc.ioctl(0, ctypes.c_ulong(request), ctypes.byref(ch))
-err = ctypes.get_errno()
-queued = ctypes.c_int(0)
-libc.ioctl(0, termios.FIONREAD, ctypes.byref(queued))
-print(r, err, queued.value)
-"#;
-
-/// Runs the TIOCSTI probe on a fresh pseudo-terminal; it prints the ioctl's result, errno and
-/// how many bytes ended up in the terminal's input queue.
-fn tiocsti(f: &Fixture, sandboxed: bool, request: &str) -> String {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty fills two descriptors; the name and settings pointers may be null.
-    let ret = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(ret, 0);
-    use std::os::fd::FromRawFd;
-    // SAFETY: slave is a fresh descriptor we own; dup'd for each stdio stream.
-    let stdio = || unsafe { Stdio::from_raw_fd(libc::dup(slave)) };
-    let mut cmd = if sandboxed {
-        let mut c = f.nono([
-            "run",
-            "--allow",
-            ".",
-            "--",
-            PY,
-            "-c",
-            TIOCSTI_PROBE,
-            request,
-        ]);
-        c.stdin(stdio());
-        c
-    } else {
-        let mut c = Command::new(PY);
-        c.args(["-c", TIOCSTI_PROBE, request]).stdin(stdio());
-        c
-    };
-    let out = cmd.stderr(Stdio::piped()).output().unwrap();
-    // SAFETY: closing our own descriptors.
-    unsafe {
-        libc::close(master);
-        libc::close(slave);
-    }
-    (stdout(&out) + &stderr(&out)).trim().to_string()
-}
-
-#[test]
-fn terminal_injection_with_tiocsti_is_blocked() {
-    let f = Fixture::new();
-    assert_eq!(
-        tiocsti(&f, false, "0x5412"),
-        "0 0 1",
-        "control: TIOCSTI queues a byte bare"
-    );
-    assert_eq!(
-        tiocsti(&f, true, "0x5412"),
-        "-1 1 0",
-        "EPERM and an empty input queue"
-    );
-    // High bits in the request are ignored by the kernel, so they must not fool the filter.
-    assert_eq!(
-        tiocsti(&f, false, "0x100005412"),
-        "0 0 1",
-        "control: high bits still inject"
-    );
-    assert_eq!(tiocsti(&f, true, "0x100005412"), "-1 1 0");
-}
-
-#[test]
-fn tioclinux_is_blocked_before_the_driver_sees_it() {
-    let f = Fixture::new();
-    let code = "import ctypes; l=ctypes.CDLL(None, use_errno=True); b=ctypes.c_char(b'\\x06'); r=l.ioctl(0, ctypes.c_ulong(0x541C), ctypes.byref(b)); print(ctypes.get_errno())";
-    let bare = python(&f, None, code, &[]);
-    assert_ne!(
-        bare.trim(),
-        "1",
-        "control: the driver itself does not answer EPERM"
-    );
-    assert_eq!(python(&f, Some(SANDBOX), code, &[]).trim(), "1");
-}
-
 #[test]
 fn io_uring_is_unavailable() {
     let f = Fixture::new();
@@ -308,31 +213,6 @@ fn mptcp_cannot_reach_the_host_under_net_block() {
         listener.accept().is_err(),
         "the host listener received a connection"
     );
-}
-
-#[test]
-fn kernel_attack_surface_is_denied() {
-    let f = Fixture::new();
-    // keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, create), bpf(BPF_PROG_LOAD
-    // with a null attr), userfaultfd(0), perf_event_open(null): errno for each.
-    let code = r#"
-import ctypes
-l = ctypes.CDLL(None, use_errno=True)
-for nr, args in ((250, (0, -2, 1)), (321, (5, 0, 0)), (323, (0,)), (298, (0, 0, -1, -1, 0))):
-    ctypes.set_errno(0)
-    r = l.syscall(nr, *args)
-    print(ctypes.get_errno() if r < 0 else "ok")
-"#;
-    let bare = python(&f, None, code, &[]);
-    assert!(
-        bare.starts_with("ok\n"),
-        "control: keyctl works bare: {bare}"
-    );
-    assert!(
-        !bare.lines().any(|l| l == "1") || !is_root(),
-        "control: nothing is EPERM bare as root: {bare}"
-    );
-    assert_eq!(python(&f, Some(SANDBOX), code, &[]), "1\n1\n1\n1\n");
 }
 
 #[test]
