@@ -261,26 +261,6 @@ fn nested_run_can_only_narrow() {
 }
 
 #[test]
-fn system_secrets_in_etc_stay_unreadable_while_etc_is_readable() {
-    let f = Fixture::new();
-    let script = "head -c 1 /etc/shadow >/dev/null && echo shadow-read; head -c 1 /etc/hosts >/dev/null && echo hosts-read";
-    if is_root() {
-        assert_eq!(
-            stdout(&f.bare_sh(script)),
-            "shadow-read\nhosts-read\n",
-            "control"
-        );
-    }
-    let out = f.run_sh(&["--allow", "."], script);
-    assert_eq!(stdout(&out), "hosts-read\n");
-    assert!(
-        stderr(&out).contains("Permission denied"),
-        "{}",
-        stderr(&out)
-    );
-}
-
-#[test]
 fn sigpipe_has_its_default_action_in_the_program() {
     let f = Fixture::new();
     let ignored = |out: &std::process::Output| {

@@ -1,5 +1,6 @@
-//! Shared fixture for the integration tests: a throw-away HOME with fake secrets, a project
-//! directory, an outside directory, and a private TMPDIR, plus a runner for `nono`.
+//! Shared fixture for the integration tests: a throw-away HOME holding every documented
+//! sensitive path (each with an unprotected twin), a project directory, an outside directory,
+//! and a private TMPDIR, plus a runner for `nono`.
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
@@ -7,6 +8,80 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+/// One documented sensitive path (docs/security.md, "Sensitive paths").
+pub struct Sensitive {
+    /// As documented: `~/.ssh`, `/etc/shadow` (without the trailing slash of a directory).
+    pub documented: String,
+    /// Its group.
+    pub group: String,
+    /// Hidden (neither readable nor writable), or else read-only.
+    pub hidden: bool,
+    /// A directory, or else a file.
+    pub dir: bool,
+    /// An absolute system path, or else one in the home.
+    pub system: bool,
+    /// Where it is: in the given home, or the system path.
+    pub path: PathBuf,
+    /// An unprotected sibling of the same shape and a similar name: the entry's path with
+    /// `.twin` appended.
+    pub twin: PathBuf,
+}
+
+/// Every documented sensitive path, the home entries rooted at `home`.
+pub fn documented_sensitive(home: &Path) -> Vec<Sensitive> {
+    documented("Sensitive paths")
+        .into_iter()
+        .map(|row| {
+            let dir = row[0].ends_with('/');
+            let documented = row[0].trim_end_matches('/').to_string();
+            let (system, path) = match documented.strip_prefix("~/") {
+                Some(rel) => (false, home.join(rel)),
+                None => (true, PathBuf::from(&documented)),
+            };
+            let mut twin = path.clone().into_os_string();
+            twin.push(".twin");
+            Sensitive {
+                group: row[1].clone(),
+                hidden: row[2] == "hidden",
+                dir,
+                system,
+                path,
+                twin: twin.into(),
+                documented,
+            }
+        })
+        .collect()
+}
+
+impl Sensitive {
+    /// The content the seeded entry holds: for a directory, that of the file `secret` in it.
+    /// A comment line, valid in every configuration format a tool might read here.
+    pub fn content(&self) -> String {
+        format!("# secret of {}\n", self.documented)
+    }
+
+    /// The content of its seeded twin.
+    pub fn twin_content(&self) -> String {
+        format!("# twin of {}\n", self.documented)
+    }
+
+    /// Creates the entry at `path` and its twin at `twin` (a directory holding the file
+    /// `secret`, or a file), keeping files that already exist.
+    pub fn seed(&self, path: &Path, twin: &Path) {
+        for (at, content) in [(path, self.content()), (twin, self.twin_content())] {
+            let file = if self.dir {
+                at.join("secret")
+            } else {
+                at.to_path_buf()
+            };
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            if !file.exists() {
+                std::fs::write(&file, content).unwrap();
+            }
+        }
+    }
+}
 
 /// The nono binary under test (`NONO_BIN` overrides it, for runs as another user).
 pub fn nono_bin() -> PathBuf {
@@ -58,6 +133,11 @@ impl Fixture {
         std::fs::write(home.join(".bashrc"), "# rc\n").unwrap();
         std::fs::write(project.join("file.txt"), "project data").unwrap();
         std::fs::write(outside.join("file.txt"), "outside data").unwrap();
+        for entry in documented_sensitive(&home) {
+            if !entry.system {
+                entry.seed(&entry.path, &entry.twin);
+            }
+        }
         Fixture {
             root,
             home,
