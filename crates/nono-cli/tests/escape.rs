@@ -407,63 +407,6 @@ fn agent_socket_variables_go_unless_the_socket_is_granted() {
 }
 
 #[test]
-fn git_hooks_and_config_stay_read_only_while_git_works() {
-    let f = Fixture::new();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(&f.project)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
-    };
-    git(&["init", "-q"]);
-    git(&["config", "user.email", "t@example.com"]);
-    git(&["config", "user.name", "t"]);
-    let config_before = read(&f.project.join(".git/config"));
-    let hook = f.project.join(".git/hooks/pre-commit");
-    let attack =
-        "echo '#!/bin/sh' > .git/hooks/pre-commit; echo '[core] fsmonitor = evil' >> .git/config";
-
-    // Positive control: without nono the attack lands.
-    let ctl = Fixture::new();
-    let ctl_git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(&ctl.project)
-            .output()
-            .unwrap()
-    };
-    ctl_git(&["init", "-q"]);
-    let bare = ctl.bare_sh(attack);
-    assert!(bare.status.success() && ctl.project.join(".git/hooks/pre-commit").exists());
-
-    let out = f.run_sh(&["--allow", "."], &format!("{attack}; git add file.txt && git commit -qm one && git checkout -qb topic && git branch | wc -l"));
-    assert_eq!(
-        stdout(&out).trim(),
-        "2",
-        "add, commit, branch and checkout work: {}",
-        stderr(&out)
-    );
-    assert_eq!(
-        stderr(&out).matches("Read-only file system").count(),
-        2,
-        "{}",
-        stderr(&out)
-    );
-    assert!(!hook.exists());
-    assert_eq!(read(&f.project.join(".git/config")), config_before);
-
-    // --unprotect lifts it explicitly.
-    let out = f.run_sh(
-        &["--allow", ".", "--unprotect", ".git/hooks"],
-        "echo '#!/bin/sh' > .git/hooks/pre-commit",
-    );
-    assert_eq!(child_code(&out), 0, "{}", stderr(&out));
-    assert!(hook.exists());
-}
-
-#[test]
 fn no_capabilities_survive_not_even_for_root() {
     let f = Fixture::new();
     // Effective and permitted capabilities of a grandchild of the sandboxed program.

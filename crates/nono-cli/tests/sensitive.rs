@@ -11,90 +11,10 @@
 //! content never comes back and the host file never changes.
 
 mod common;
+use common::files::*;
 use common::*;
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-
-const FILES: &str = include_str!("probes/files.py");
-const PY: &str = "/usr/bin/python3";
-const DENIED_READ: &[&str] = &["EACCES", "EPERM", "ENOENT"];
-const DENIED_WRITE: &[&str] = &["EACCES", "EPERM", "ENOENT", "EROFS"];
-const READ_ONLY_WRITE: &[&str] = &["EACCES", "EPERM", "EROFS"];
-
-/// What the probe could do with one path: `ok:CONTENT` or an errno name, `ok` or an errno name.
-struct Attempt {
-    read: String,
-    write: String,
-}
-
-/// The probe's argument for one path.
-fn target(dir: bool, path: &Path) -> String {
-    format!("{}:{}", if dir { "d" } else { "f" }, path.display())
-}
-
-/// The probe's arguments for `entries`, and for their twins when `twins`.
-fn targets(entries: &[Sensitive], twins: bool) -> Vec<String> {
-    let mut all: Vec<String> = entries.iter().map(|e| target(e.dir, &e.path)).collect();
-    if twins {
-        all.extend(entries.iter().map(|e| target(e.dir, &e.twin)));
-    }
-    all
-}
-
-/// `nono run FLAGS -- python3 files.py`.
-fn sandboxed(f: &Fixture, flags: &[String]) -> Command {
-    let mut cmd = f.nono(["run"]);
-    cmd.args(flags).args(["--", PY, "-c", FILES]);
-    cmd
-}
-
-/// Runs the probe `cmd` on `targets`; the attempts by path.
-fn attempts(mut cmd: Command, targets: &[String]) -> HashMap<String, Attempt> {
-    let out = cmd.args(targets).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "the probe failed: {}",
-        stderr(&out)
-    );
-    let found: HashMap<String, Attempt> = stdout(&out)
-        .lines()
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            let field = |k: &str| v[k].as_str().unwrap().to_string();
-            let attempt = Attempt {
-                read: field("read"),
-                write: field("write"),
-            };
-            (field("path"), attempt)
-        })
-        .collect();
-    assert_eq!(found.len(), targets.len(), "{}", stdout(&out));
-    found
-}
-
-fn key(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-/// The content of a seeded path on the host (of `secret` in a directory).
-fn host(dir: bool, path: &Path) -> String {
-    read(&if dir {
-        path.join("secret")
-    } else {
-        path.to_path_buf()
-    })
-}
-
-/// Whether the probe's write landed on the host.
-fn planted(dir: bool, path: &Path) -> bool {
-    if dir {
-        path.join("planted").exists()
-    } else {
-        host(false, path).ends_with("planted\n")
-    }
-}
 
 fn home_entries(f: &Fixture) -> Vec<Sensitive> {
     let entries: Vec<Sensitive> = documented_sensitive(&f.home)
@@ -105,14 +25,6 @@ fn home_entries(f: &Fixture) -> Vec<Sensitive> {
     entries
 }
 
-/// Asserts that `what` was refused with one of the errnos in `list`.
-fn assert_refused(list: &[&str], got: &str, what: &str) {
-    assert!(
-        list.contains(&got),
-        "{what}: {got}, expected one of {list:?}"
-    );
-}
-
 #[test]
 fn every_home_entry_is_hidden_or_read_only_under_a_grant_that_covers_it() {
     let f = Fixture::new();
@@ -121,33 +33,11 @@ fn every_home_entry_is_hidden_or_read_only_under_a_grant_that_covers_it() {
     let home = key(&f.home);
 
     let got = attempts(
-        sandboxed(&f, &["--allow".into(), home.clone()]),
+        files_probe(&f, &["--allow".into(), home.clone()]),
         &targets(&entries, true),
     );
     for (e, content) in entries.iter().zip(&before) {
-        let (entry, twin) = (&got[&key(&e.path)], &got[&key(&e.twin)]);
-        let what = &e.documented;
-        if e.hidden {
-            assert_refused(DENIED_READ, &entry.read, &format!("{what} read"));
-            assert_refused(DENIED_WRITE, &entry.write, &format!("{what} write"));
-        } else {
-            assert_eq!(
-                &entry.read,
-                &format!("ok:{content}"),
-                "{what} stays readable"
-            );
-            assert_refused(READ_ONLY_WRITE, &entry.write, &format!("{what} write"));
-        }
-        assert_eq!(&host(e.dir, &e.path), content, "{what} changed on the host");
-        assert!(!planted(e.dir, &e.path), "{what}: a write landed");
-        // Positive control in the same run: the twin is read and written.
-        assert_eq!(
-            twin.read,
-            format!("ok:{}", e.twin_content()),
-            "twin of {what}"
-        );
-        assert_eq!(twin.write, "ok", "twin of {what}");
-        assert!(planted(e.dir, &e.twin), "twin of {what}: the write landed");
+        assert_protected(e, &got, content);
     }
 
     // Positive control in the same conditions: the same grant with every protection lifted
@@ -156,7 +46,7 @@ fn every_home_entry_is_hidden_or_read_only_under_a_grant_that_covers_it() {
     for e in &entries {
         flags.extend(["--unprotect".to_string(), key(&e.path)]);
     }
-    let got = attempts(sandboxed(&f, &flags), &targets(&entries, false));
+    let got = attempts(files_probe(&f, &flags), &targets(&entries, false));
     for (e, content) in entries.iter().zip(&before) {
         let entry = &got[&key(&e.path)];
         assert_eq!(
@@ -181,7 +71,7 @@ fn every_home_entry_stays_out_of_reach_without_a_grant_that_covers_it() {
         let flag = if e.dir { "--allow" } else { "--allow-file" };
         flags.extend([flag.to_string(), key(&e.twin)]);
     }
-    let got = attempts(sandboxed(&f, &flags), &targets(&entries, true));
+    let got = attempts(files_probe(&f, &flags), &targets(&entries, true));
     for (e, content) in entries.iter().zip(&before) {
         let (entry, twin) = (&got[&key(&e.path)], &got[&key(&e.twin)]);
         let what = &e.documented;
@@ -300,7 +190,7 @@ fn system_secrets_stay_unreadable_while_etc_is_readable() {
         let mut all = targets(&present, false);
         all.push("f:/etc/passwd".into());
         for flags in [&baseline, &covered] {
-            let got = attempts(sandboxed(&f, flags), &all);
+            let got = attempts(files_probe(&f, flags), &all);
             for e in &present {
                 let read = &got[&key(&e.path)].read;
                 assert_refused(DENIED_READ, read, &format!("{} {flags:?}", e.documented));
@@ -319,7 +209,7 @@ fn system_secrets_stay_unreadable_while_etc_is_readable() {
         e.seed(&within(&e.path), &within(&e.twin));
     }
     let run = |flags: &[String], targets: &[String]| {
-        let mut cmd = sandboxed(&f, flags);
+        let mut cmd = files_probe(&f, flags);
         in_etc_overlay(&mut cmd, &upper, &work);
         attempts(cmd, targets)
     };

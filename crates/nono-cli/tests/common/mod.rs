@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod files;
+
 /// One documented sensitive path (docs/security.md, "Sensitive paths").
 pub struct Sensitive {
     /// As documented: `~/.ssh`, `/etc/shadow` (without the trailing slash of a directory).
@@ -34,27 +36,34 @@ pub fn documented_sensitive(home: &Path) -> Vec<Sensitive> {
         .into_iter()
         .map(|row| {
             let dir = row[0].ends_with('/');
-            let documented = row[0].trim_end_matches('/').to_string();
+            let documented = row[0].trim_end_matches('/');
             let (system, path) = match documented.strip_prefix("~/") {
                 Some(rel) => (false, home.join(rel)),
-                None => (true, PathBuf::from(&documented)),
+                None => (true, PathBuf::from(documented)),
             };
-            let mut twin = path.clone().into_os_string();
-            twin.push(".twin");
-            Sensitive {
-                group: row[1].clone(),
-                hidden: row[2] == "hidden",
-                dir,
-                system,
-                path,
-                twin: twin.into(),
-                documented,
-            }
+            let mut entry = Sensitive::new(documented, &row[1], row[2] == "hidden", dir, path);
+            entry.system = system;
+            entry
         })
         .collect()
 }
 
 impl Sensitive {
+    /// A protected path in the home or a work tree, and its twin.
+    pub fn new(documented: &str, group: &str, hidden: bool, dir: bool, path: PathBuf) -> Self {
+        let mut twin = path.clone().into_os_string();
+        twin.push(".twin");
+        Sensitive {
+            documented: documented.to_string(),
+            group: group.to_string(),
+            hidden,
+            dir,
+            system: false,
+            path,
+            twin: twin.into(),
+        }
+    }
+
     /// The content the seeded entry holds: for a directory, that of the file `secret` in it.
     /// A comment line, valid in every configuration format a tool might read here.
     pub fn content(&self) -> String {
