@@ -6,7 +6,7 @@
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod files;
@@ -204,6 +204,36 @@ impl Drop for Fixture {
             .arg(&self.root)
             .status();
         let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// A process outside the sandbox for the attacks to target.
+pub struct Victim(Child);
+
+impl Victim {
+    pub fn spawn() -> Victim {
+        let child = Command::new("sleep")
+            .arg("30")
+            .env("VICTIM_SECRET", "hunter2")
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        Victim(child)
+    }
+    pub fn pid(&self) -> String {
+        self.0.id().to_string()
+    }
+    /// Whether it still runs, a moment after an attack.
+    pub fn alive(&mut self) -> bool {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        self.0.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for Victim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
