@@ -42,6 +42,13 @@ pub fn files_probe(f: &Fixture, flags: &[String]) -> Command {
     cmd
 }
 
+/// `python3 files.py` without nono.
+pub fn bare_files_probe() -> Command {
+    let mut cmd = Command::new(PY);
+    cmd.args(["-c", FILES]);
+    cmd
+}
+
 /// Runs the probe `cmd` on `targets`; the attempts by path.
 pub fn attempts(mut cmd: Command, targets: &[String]) -> HashMap<String, Attempt> {
     let out = cmd.args(targets).output().unwrap();
