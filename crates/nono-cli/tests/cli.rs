@@ -195,27 +195,83 @@ fn no_landlock_is_refused_even_with_allow_degraded() {
     );
 }
 
+/// The lines nono prints before the program when it runs with less protection.
+fn warning(dropped: &[&str]) -> String {
+    let mut text =
+        "nono: WARNING: running with reduced protection (--allow-degraded). Not enforced:\n"
+            .to_string();
+    for line in dropped {
+        text.push_str(&format!("nono:   - {line}\n"));
+    }
+    text
+}
+
+const SCOPES_DROPPED: [&str; 2] = [
+    "signals to processes outside the sandbox (needs Landlock ABI 6)",
+    "connections to abstract Unix sockets outside the sandbox (needs Landlock ABI 6)",
+];
+
+/// What a run without user namespaces gives up: the view and the PID and IPC namespaces.
+const VIEW_DROPPED: [&str; 6] = [
+    "metadata changes (mode, owner, times, extended attributes, ACLs) of files outside the grants (needs user namespaces)",
+    "directory watches (inotify) on paths outside the grants (needs user namespaces)",
+    "System V IPC and POSIX message queues of the host (needs user namespaces)",
+    "other processes: their command lines in /proc and their resource limits (prlimit) (needs user namespaces)",
+    "other terminals in /dev/pts (needs user namespaces)",
+    // The count and the example of listening sockets vary: compared up to here.
+    "pathname Unix sockets outside the grants (",
+];
+
+/// Asserts that `err` is the warning of a run without namespaces that drops `dropped` (then
+/// what the view gives), followed by `tail`.
+fn assert_warns(err: &str, dropped: &[&str], tail: &str) {
+    let expected = warning(&[dropped, &VIEW_DROPPED[..]].concat());
+    let (want, got): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), err.lines().collect());
+    assert_eq!(got.len(), want.len() + tail.lines().count(), "{err}");
+    for (g, w) in got.iter().zip(&want) {
+        assert!(g.starts_with(w), "{g:?} is not {w:?}:\n{err}");
+    }
+    assert!(err.ends_with(tail), "{err}");
+}
+
 #[test]
 fn allow_degraded_runs_and_prints_every_dropped_protection() {
     let f = Fixture::new();
-    let out = f.run_sh(
-        &["--allow", ".", "--simulate-abi", "2", "--allow-degraded"],
-        "echo ran; cat ../.ssh/id_ed25519",
-    );
+    // Without user namespaces, so that nothing but Landlock's scopes could cover signals and
+    // abstract sockets.
+    let mut flags = vec!["--allow", ".", "--simulate-no-userns", "--allow-degraded"];
+    let sockets = allow_listening_sockets();
+    flags.extend(sockets.iter().map(String::as_str));
+    let script = "echo ran; cat ../.ssh/id_ed25519";
+    let denied = "cat: ../.ssh/id_ed25519: Permission denied\n";
+
+    // Landlock ABI 2: the scopes are dropped; truncation is not, seccomp takes it over.
+    let out = f.run_sh(&[&flags[..], &["--simulate-abi", "2"]].concat(), script);
     assert_eq!(stdout(&out), "ran\n");
-    let err = stderr(&out);
-    assert!(
-        err.contains("WARNING: running with reduced protection"),
-        "{err}"
-    );
-    assert!(
-        err.contains("abstract Unix sockets outside the sandbox (needs Landlock ABI 6)"),
-        "{err}"
-    );
-    // Truncation is not dropped: seccomp takes it over below ABI 3.
-    assert!(!err.contains("truncation"), "{err}");
-    // The warning comes before the program's own output, and the filesystem rules still hold.
-    assert!(denied(&err), "{err}");
+    // Every dropped protection, before the program's own output; the filesystem rules hold.
+    assert_warns(&stderr(&out), &SCOPES_DROPPED, denied);
+
+    // Without seccomp as well: truncation, and what the filter would have refused.
+    let extra = ["--simulate-abi", "2", "--simulate-no-seccomp"];
+    let out = f.run_sh(&[&flags[..], &extra].concat(), script);
+    assert_eq!(stdout(&out), "ran\n");
+    let seccomp = "(needs seccomp filters (CONFIG_SECCOMP_FILTER))";
+    let expected = warning(&[
+        "truncation of files outside write grants (needs Landlock ABI 3)",
+        SCOPES_DROPPED[0],
+        SCOPES_DROPPED[1],
+        &format!("terminal injection (TIOCSTI, TIOCLINUX) {seccomp}"),
+        &format!(
+            "kernel attack surface (io_uring, bpf, keyrings, ptrace, mounts, modules) {seccomp}"
+        ),
+        &format!("system calls of foreign architectures {seccomp}"),
+    ]);
+    let expected: Vec<&str> = expected
+        .lines()
+        .skip(1)
+        .map(|l| l.trim_start_matches("nono:   - "))
+        .collect();
+    assert_warns(&stderr(&out), &expected, denied);
 }
 
 #[test]
@@ -267,14 +323,50 @@ fn without_seccomp_the_dropped_protections_are_named() {
 
 #[test]
 fn namespaces_cover_signals_and_abstract_sockets_below_abi_6() {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixListener};
     let f = Fixture::new();
-    // ABI 3 with --net-block: the PID and network namespaces give what scopes would.
-    let out = f.run_sh(
-        &["--allow", ".", "--net-block", "--simulate-abi", "3"],
-        "echo ran",
+    // A listener on an abstract socket outside the sandbox, and a process to signal.
+    let name = format!("nono-test-{}", f.root.display());
+    let listener =
+        UnixListener::bind_addr(&SocketAddr::from_abstract_name(name.as_bytes()).unwrap()).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let code = "import os, signal, socket, sys\ntry:\n    os.kill(int(sys.argv[1]), signal.SIGTERM); print('signal sent')\nexcept OSError as e:\n    print('signal', e.errno)\ntry:\n    socket.socket(socket.AF_UNIX).connect('\\0' + sys.argv[2]); print('connected')\nexcept OSError as e:\n    print('connect', e.errno)";
+    let attack = |flags: &[&str], victim: &Victim| {
+        let mut args = vec!["run", "--allow", ".", "--simulate-abi", "3"];
+        args.extend_from_slice(flags);
+        let pid = victim.pid();
+        args.extend_from_slice(&["--", "/usr/bin/python3", "-c", code, &pid, &name]);
+        f.nono(args).output().unwrap()
+    };
+
+    // Landlock ABI 3 has no scopes; with --net-block, the PID and network namespaces give what
+    // they would: the victim has no pid there (ESRCH), the abstract name no listener
+    // (ECONNREFUSED), and nothing is reported dropped.
+    let mut victim = Victim::spawn();
+    let out = attack(&["--net-block"], &victim);
+    assert_eq!(stdout(&out), "signal 3\nconnect 111\n", "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert!(victim.alive(), "the victim must survive");
+    assert!(
+        listener.accept().is_err(),
+        "the listener must receive nothing"
     );
-    assert_eq!(stdout(&out), "ran\n", "{}", stderr(&out));
-    assert!(!stderr(&out).contains("WARNING"), "{}", stderr(&out));
+
+    // Control, the same ABI without namespaces: both protections are reported dropped, and the
+    // signal and the connection get through.
+    let mut victim = Victim::spawn();
+    let mut flags = vec!["--simulate-no-userns", "--allow-degraded"];
+    let sockets = allow_listening_sockets();
+    flags.extend(sockets.iter().map(String::as_str));
+    let out = attack(&flags, &victim);
+    assert_eq!(stdout(&out), "signal sent\nconnected\n", "{}", stderr(&out));
+    assert_warns(&stderr(&out), &SCOPES_DROPPED, "");
+    assert!(!victim.alive(), "control: the signal kills it");
+    assert!(
+        listener.accept().is_ok(),
+        "control: the listener is reached"
+    );
 }
 
 #[test]

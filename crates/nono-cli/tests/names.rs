@@ -23,7 +23,7 @@ fn absent(path: &Path) -> bool {
 
 #[test]
 fn absent_protected_names_cannot_be_created_by_any_call() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     std::fs::remove_dir_all(f.home.join(".ssh")).unwrap();
     std::fs::write(f.home.join("planted"), "#!/bin/sh\necho pwned\n").unwrap();
     // Each attack, and a twin that must succeed in the same run.
@@ -48,7 +48,7 @@ fn absent_protected_names_cannot_be_created_by_any_call() {
         script.push_str(&format!("{attack} 2>/dev/null; echo twin > ~/twin-{i}\n"));
     }
     // Control: without nono every attack lands.
-    let ctl = Fixture::new();
+    let ctl = Fixture::sparse();
     std::fs::remove_dir_all(ctl.home.join(".ssh")).unwrap();
     std::fs::write(ctl.home.join("planted"), "x").unwrap();
     for (attack, name) in &attacks {
@@ -83,7 +83,7 @@ fn absent_protected_names_cannot_be_created_by_any_call() {
 
 #[test]
 fn directories_on_the_way_may_be_made_but_guard_what_follows() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     // ~/.local does not exist: it and ~/.local/share may be made (tools keep data there), but
     // the protected name beneath them may not.
     assert!(absent(&f.home.join(".local")));
@@ -107,7 +107,7 @@ fn directories_on_the_way_may_be_made_but_guard_what_follows() {
 
 #[test]
 fn ordinary_work_in_the_home_keeps_working() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     let script = "mkdir ~/newproject && echo a > ~/newproject/file && mkdir -p ~/.cache/sometool && echo b > ~/.cache/sometool/x && mkdir ~/.newtool && echo c > ~/.newtool/state && mv ~/newproject/file ~/newproject/renamed && ln -s renamed ~/newproject/link && cat ~/newproject/link";
     let out = in_home(&f, &[], script);
     assert_eq!(stdout(&out), "a\n", "{}", stderr(&out));
@@ -130,7 +130,7 @@ fn ordinary_work_in_the_home_keeps_working() {
 
 #[test]
 fn unprotect_lifts_one_absent_name_loudly() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     let out = in_home(
         &f,
         &["--unprotect", "~/.bash_profile"],
@@ -165,7 +165,7 @@ fn unprotect_lifts_one_absent_name_loudly() {
 
 #[test]
 fn renaming_a_parent_cannot_move_a_protection_away() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     for dir in [".config/git", ".config/nono/profiles"] {
         std::fs::create_dir_all(f.home.join(dir)).unwrap();
     }
@@ -173,7 +173,7 @@ fn renaming_a_parent_cannot_move_a_protection_away() {
     std::fs::write(f.home.join(".config/nono/profiles/mine.toml"), "").unwrap();
     let attack = "mv ~/.config ~/.config.old; mkdir -p ~/.config/git ~/.config/nono/profiles; echo '[core] fsmonitor = evil' > ~/.config/git/config; echo '[filesystem] allow = [\"/\"]' > ~/.config/nono/profiles/default.toml; echo twin > ~/twin";
     // Control: without nono the attack lands.
-    let ctl = Fixture::new();
+    let ctl = Fixture::sparse();
     std::fs::create_dir_all(ctl.home.join(".config/git")).unwrap();
     std::fs::write(ctl.home.join(".config/git/config"), "ok").unwrap();
     ctl.bare_sh(attack);
@@ -199,13 +199,13 @@ fn renaming_a_parent_cannot_move_a_protection_away() {
 
 #[test]
 fn a_symlinked_dotfile_cannot_be_replaced() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     std::fs::create_dir_all(f.home.join("dotfiles")).unwrap();
     std::fs::write(f.home.join("dotfiles/zshrc"), "# mine\n").unwrap();
     std::os::unix::fs::symlink("dotfiles/zshrc", f.home.join(".zshrc")).unwrap();
     let attack = "rm -f ~/.zshrc; echo evil > ~/.zshrc; echo evil >> ~/dotfiles/zshrc; mv ~/dotfiles ~/df2; cat ~/.zshrc; echo twin > ~/dotfiles/twin";
     // Control: without nono the link is replaced.
-    let ctl = Fixture::new();
+    let ctl = Fixture::sparse();
     std::fs::create_dir_all(ctl.home.join("dotfiles")).unwrap();
     std::fs::write(ctl.home.join("dotfiles/zshrc"), "# mine\n").unwrap();
     std::os::unix::fs::symlink("dotfiles/zshrc", ctl.home.join(".zshrc")).unwrap();

@@ -61,20 +61,6 @@ fn outside_profile(f: &Fixture, file: &str, text: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// The directory holding `program` on this test's PATH, if any.
-fn find_program(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|p| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-}
-
-fn skip(what: &str) {
-    eprintln!("skipped: {what} is not installed here");
-}
-
 /// Asserts a refusal: exit 125, exactly one line `nono: MESSAGE`, and the marker the command
 /// would have created does not exist.
 fn assert_refused(out: &Output, message: &str, marker: &Path) {
@@ -191,7 +177,7 @@ fn clean_env(f: &Fixture, cmd: &mut Command, path: &str) {
 fn rust_profile_builds_a_crate_offline_with_a_read_only_registry() {
     let f = Fixture::new();
     let Some(bin) = link_rust_toolchain(&f) else {
-        return skip("cargo");
+        return cannot_run_here("cargo is not installed (neither $CARGO nor on PATH)");
     };
     let registry = f.home.join(".cargo/registry");
     std::fs::create_dir_all(&registry).unwrap();
@@ -237,8 +223,8 @@ fn rust_profile_builds_a_crate_offline_with_a_read_only_registry() {
 #[test]
 fn node_profile_runs_node_and_npm_installs_through_its_cache() {
     let f = Fixture::new();
-    if find_program("node").is_none() {
-        return skip("node");
+    if require_program("node").is_none() {
+        return;
     }
     let out = run_sh(
         &f,
@@ -247,8 +233,8 @@ fn node_profile_runs_node_and_npm_installs_through_its_cache() {
     );
     assert_eq!(stdout(&out), "42", "{}", stderr(&out));
 
-    if find_program("npm").is_none() {
-        return skip("npm");
+    if require_program("npm").is_none() {
+        return;
     }
     // A local package tarball, packed without the sandbox.
     let dep = f.outside.join("dep");
@@ -292,8 +278,8 @@ fn node_profile_runs_node_and_npm_installs_through_its_cache() {
 #[test]
 fn python_profile_runs_python_with_a_writable_pip_cache() {
     let f = Fixture::new();
-    if find_program("python3").is_none() {
-        return skip("python3");
+    if require_program("python3").is_none() {
+        return;
     }
     std::fs::create_dir_all(f.home.join(".cache/pip")).unwrap();
     let script = r#"
@@ -320,8 +306,9 @@ except (PermissionError, FileNotFoundError):
 #[test]
 fn go_profile_builds_with_a_read_only_module_cache() {
     let f = Fixture::new();
-    if find_program("go").is_none() || find_program("python3").is_none() {
-        return skip("go (or python3, to build a module proxy)");
+    // python3 builds the module proxy's zip file.
+    if require_program("go").is_none() || require_program("python3").is_none() {
+        return;
     }
     // A module proxy on disk with one module, example.com/dep v1.0.0.
     let proxy = f.outside.join("proxy");
