@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 pub const SOCKET_GROUP: &str = "unix-socket";
 /// The group name of git hooks and configuration inside writable grants.
 pub const GIT_GROUP: &str = "git";
+/// How many directories of a writable grant nono reads, at most, to find the repositories in
+/// it (see `git::repositories`); a larger grant is refused.
+const GIT_SEARCH_BUDGET: usize = 20_000;
 
 /// Every protected path of the plan (the sensitive table and git), classified against the
 /// user's grants. Listening sockets are classified later, against every rule ([`sockets`]).
@@ -49,14 +52,27 @@ pub fn protected_paths(
         .iter()
         .filter(|g| !g.file && g.access.allows(Op::Write))
     {
-        for code in git::code_paths(&grant.path) {
-            classifier.add(
-                code.path,
-                GIT_GROUP,
-                Protection::ReadOnly,
-                code.dir,
-                Vec::new(),
-            )?;
+        let repositories = git::repositories(&grant.path, GIT_SEARCH_BUDGET).map_err(|e| {
+            Error::refused(format!(
+                "{} holds more than {} directories to search for git repositories (whose hooks and config must stay read-only); grant narrower directories",
+                grant_label(grant),
+                e.directories
+            ))
+        })?;
+        for work_tree in repositories {
+            let code = git::code_paths(&work_tree);
+            for path in code.existing {
+                classifier.add(
+                    path.path,
+                    GIT_GROUP,
+                    Protection::ReadOnly,
+                    path.dir,
+                    Vec::new(),
+                )?;
+            }
+            for name in code.absent {
+                classifier.absent(&name, GIT_GROUP, resolver);
+            }
         }
     }
     if let Some(i) = classifier.used.iter().position(|u| !u) {

@@ -6,30 +6,67 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod find;
+
+pub use find::repositories;
+
 /// One path to keep read-only, and whether it is a directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodePath {
-    /// Canonical path; a hooks directory may not exist yet.
+    /// Canonical path.
     pub path: PathBuf,
-    /// Whether it is (or will be created as) a directory.
+    /// Whether it is a directory.
     pub dir: bool,
 }
 
-/// The code-running paths of the repository whose work tree is `dir`, if it is one: its git
-/// directory's hooks and config, those of the common directory of a linked worktree, those of
-/// every submodule, and a `core.hooksPath` directory.
-pub fn code_paths(dir: &Path) -> Vec<CodePath> {
-    let mut out = Vec::new();
+/// What runs code in one repository: what exists (kept read-only) and the names that do not
+/// exist yet (kept from being created: a `commondir` would point git at a configuration the
+/// program wrote).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodePaths {
+    /// Paths to keep read-only.
+    pub existing: Vec<CodePath>,
+    /// Names to keep from being created.
+    pub absent: Vec<PathBuf>,
+}
+
+impl CodePaths {
+    fn note(&mut self, path: PathBuf, dir: bool) {
+        match fs::symlink_metadata(&path) {
+            Ok(_) => {
+                let path = fs::canonicalize(&path).unwrap_or(path);
+                let entry = CodePath { path, dir };
+                if !self.existing.contains(&entry) {
+                    self.existing.push(entry);
+                }
+            }
+            Err(_) => {
+                if !self.absent.contains(&path) {
+                    self.absent.push(path);
+                }
+            }
+        }
+    }
+}
+
+/// The code-running paths of the repository whose work tree is `dir`, if it is one: its
+/// `.git` when that is a file (a linked worktree's or a submodule's pointer), its git
+/// directory's hooks, config, `config.worktree` and `commondir`, those of the common directory
+/// of a linked worktree and of every submodule, and a `core.hooksPath` directory.
+pub fn code_paths(dir: &Path) -> CodePaths {
+    let mut out = CodePaths::default();
     let Some(git_dir) = git_dir(dir) else {
         return out;
     };
+    if fs::symlink_metadata(dir.join(".git")).is_ok_and(|m| m.is_file()) {
+        out.note(dir.join(".git"), false);
+    }
     add_repository(&git_dir, dir, &mut out, 0);
     if let Ok(common) = fs::read_to_string(git_dir.join("commondir")) {
         if let Ok(common) = fs::canonicalize(git_dir.join(common.trim())) {
             add_repository(&common, dir, &mut out, 0);
         }
     }
-    out.dedup();
     out
 }
 
@@ -45,21 +82,14 @@ fn git_dir(dir: &Path) -> Option<PathBuf> {
     fs::canonicalize(dir.join(target)).ok()
 }
 
-fn add_repository(git_dir: &Path, work_tree: &Path, out: &mut Vec<CodePath>, depth: usize) {
-    out.push(CodePath {
-        path: git_dir.join("hooks"),
-        dir: true,
-    });
+fn add_repository(git_dir: &Path, work_tree: &Path, out: &mut CodePaths, depth: usize) {
+    out.note(git_dir.join("hooks"), true);
+    for file in ["config", "config.worktree", "commondir"] {
+        out.note(git_dir.join(file), false);
+    }
     for file in ["config", "config.worktree"] {
-        let path = git_dir.join(file);
-        if path.is_file() {
-            if let Some(hooks) = hooks_path(&path, work_tree) {
-                out.push(CodePath {
-                    path: hooks,
-                    dir: true,
-                });
-            }
-            out.push(CodePath { path, dir: false });
+        if let Some(hooks) = hooks_path(&git_dir.join(file), work_tree) {
+            out.note(hooks, true);
         }
     }
     // Submodules keep their git directories under modules/, possibly nested.
@@ -78,7 +108,7 @@ fn add_repository(git_dir: &Path, work_tree: &Path, out: &mut Vec<CodePath>, dep
     }
 }
 
-fn add_repository_children(dir: &Path, work_tree: &Path, out: &mut Vec<CodePath>, depth: usize) {
+fn add_repository_children(dir: &Path, work_tree: &Path, out: &mut CodePaths, depth: usize) {
     if let Ok(entries) = fs::read_dir(dir) {
         for entry in entries.flatten() {
             if entry.path().join("HEAD").is_file() {
@@ -88,7 +118,8 @@ fn add_repository_children(dir: &Path, work_tree: &Path, out: &mut Vec<CodePath>
     }
 }
 
-/// The `core.hooksPath` a config file sets, resolved against the work tree, if it exists.
+/// The `core.hooksPath` a config file sets, resolved against the work tree (it may not exist
+/// yet).
 fn hooks_path(config: &Path, work_tree: &Path) -> Option<PathBuf> {
     let text = fs::read_to_string(config).ok()?;
     let mut in_core = false;
@@ -101,7 +132,7 @@ fn hooks_path(config: &Path, work_tree: &Path) -> Option<PathBuf> {
         if let Some((key, value)) = line.split_once('=') {
             if in_core && key.trim().eq_ignore_ascii_case("hookspath") {
                 let value = value.trim().trim_matches('"');
-                return fs::canonicalize(work_tree.join(value)).ok();
+                return Some(crate::paths::canonical_or_planned(&work_tree.join(value)));
             }
         }
     }
@@ -123,12 +154,17 @@ mod tests {
     fn finds_hooks_config_submodules_worktrees_and_hooks_path() {
         let root = scratch("repo");
         let git = root.join(".git");
-        fs::create_dir_all(git.join("modules/sub")).unwrap();
+        fs::create_dir_all(git.join("modules/sub/hooks")).unwrap();
+        fs::create_dir_all(git.join("hooks")).unwrap();
         fs::write(git.join("config"), "[core]\n\thooksPath = .githooks\n").unwrap();
         fs::create_dir_all(root.join(".githooks")).unwrap();
         fs::write(git.join("modules/sub/HEAD"), "ref: refs/heads/main\n").unwrap();
         fs::write(git.join("modules/sub/config"), "").unwrap();
-        let paths: Vec<PathBuf> = code_paths(&root).into_iter().map(|c| c.path).collect();
+        let paths: Vec<PathBuf> = code_paths(&root)
+            .existing
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
         for expected in [
             git.join("hooks"),
             git.join("config"),
@@ -151,8 +187,20 @@ mod tests {
             format!("gitdir: {}\n", git.join("worktrees/wt").display()),
         )
         .unwrap();
-        let paths: Vec<PathBuf> = code_paths(&wt).into_iter().map(|c| c.path).collect();
+        let paths: Vec<PathBuf> = code_paths(&wt)
+            .existing
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
         assert!(paths.contains(&git.join("hooks")) && paths.contains(&git.join("config")));
+        // Its `.git` file is kept too, and the names git would read if they appeared.
+        let found = code_paths(&wt);
+        assert!(found.existing.iter().any(|c| c.path == wt.join(".git")));
+        assert!(
+            found.absent.contains(&git.join("commondir")),
+            "{:?}",
+            found.absent
+        );
         let _ = fs::remove_dir_all(root);
         let _ = fs::remove_dir_all(wt);
     }
@@ -160,7 +208,7 @@ mod tests {
     #[test]
     fn a_plain_directory_has_none() {
         let dir = scratch("plain");
-        assert!(code_paths(&dir).is_empty());
+        assert_eq!(code_paths(&dir), CodePaths::default());
         let _ = fs::remove_dir_all(dir);
     }
 }

@@ -1,0 +1,171 @@
+//! Git, everywhere in a writable grant: every repository inside it, at any depth, keeps its
+//! hooks and configuration read-only, its `.git` cannot be renamed or replaced, and the names
+//! git would read if they appeared (`commondir`, an absent hooks directory) cannot be
+//! created; ordinary git work keeps working. Judged on the host: what a later git run would
+//! execute is unchanged, with a positive control for each attack.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+}
+
+/// A repository with one commit at `dir`.
+fn repository(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    git(dir, &["init", "-q"]);
+    git(dir, &["config", "user.email", "t@example.com"]);
+    git(dir, &["config", "user.name", "t"]);
+    std::fs::write(dir.join("file"), "x").unwrap();
+    git(dir, &["add", "file"]);
+    git(dir, &["commit", "-qm", "one"]);
+}
+
+/// What a later git run in `dir` would pick up: non-sample hooks, an fsmonitor in its
+/// config, and a `commondir` pointing elsewhere.
+fn what_git_runs(dir: &Path) -> String {
+    let git = dir.join(".git");
+    let hooks = std::fs::read_dir(git.join("hooks"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| !e.file_name().to_string_lossy().ends_with(".sample"))
+                .count()
+        })
+        .unwrap_or(0);
+    let evil = std::fs::read_to_string(git.join("config"))
+        .unwrap_or_default()
+        .contains("evil");
+    let commondir = git.join("commondir").exists();
+    format!("hooks={hooks} fsmonitor={evil} commondir={commondir}")
+}
+
+const ATTACKS: &str = "
+for r in repoA repoB deep/er/repoC; do
+  echo '#!/bin/sh' > $r/.git/hooks/pre-commit; chmod +x $r/.git/hooks/pre-commit
+  printf '[core]\\n\\tfsmonitor = evil\\n' >> $r/.git/config
+  mkdir -p elsewhere && printf '[core]\\n\\tfsmonitor = evil\\n' > elsewhere/config && echo \"$PWD/elsewhere\" > $r/.git/commondir
+done
+for r in repoA repoB deep/er/repoC; do
+  mv $r/.git $r/.git.old && mkdir -p $r/.git && printf '[core]\\n\\tfsmonitor = evil\\n' > $r/.git/config
+done
+echo twin > repoA/twin
+";
+
+#[test]
+fn every_repository_in_a_grant_keeps_what_runs_code() {
+    let f = Fixture::new();
+    let src = f.home.join("src");
+    for r in ["repoA", "repoB", "deep/er/repoC"] {
+        repository(&src.join(r));
+    }
+    // Control: without nono every attack lands.
+    let ctl = Fixture::new();
+    let ctl_src = ctl.home.join("src");
+    for r in ["repoA", "repoB", "deep/er/repoC"] {
+        repository(&ctl_src.join(r));
+    }
+    let first = ATTACKS.split("done").next().unwrap().to_string() + "done";
+    let out = Command::new("sh")
+        .args(["-c", &first])
+        .current_dir(&ctl_src)
+        .output()
+        .unwrap();
+    assert_eq!(
+        what_git_runs(&ctl_src.join("repoB")),
+        "hooks=1 fsmonitor=true commondir=true",
+        "control: {}",
+        stderr(&out)
+    );
+    let out = Command::new("sh")
+        .args(["-c", ATTACKS])
+        .current_dir(&ctl_src)
+        .output()
+        .unwrap();
+    assert!(
+        ctl_src.join("repoB/.git.old").exists(),
+        "control: {}",
+        stderr(&out)
+    );
+
+    let before: Vec<String> = ["repoA", "repoB", "deep/er/repoC"]
+        .iter()
+        .map(|r| what_git_runs(&src.join(r)))
+        .collect();
+    let src_s = src.to_string_lossy().into_owned();
+    let mut cmd = f.nono(["run", "--allow", &src_s, "--", "/bin/sh", "-c", ATTACKS]);
+    cmd.current_dir(&src);
+    let out = cmd.output().unwrap();
+    assert_eq!(read(&src.join("repoA/twin")), "twin\n", "{}", stderr(&out));
+    for (r, was) in ["repoA", "repoB", "deep/er/repoC"].iter().zip(&before) {
+        assert_eq!(&what_git_runs(&src.join(r)), was, "{r}: {}", stderr(&out));
+        assert!(
+            !src.join(r).join(".git.old").exists(),
+            "{r}: .git was renamed"
+        );
+        assert!(
+            !src.join(r).join(".git/commondir").exists(),
+            "{r}: commondir planted"
+        );
+        assert!(
+            src.join(r).join(".git/HEAD").exists(),
+            "{r}: .git was replaced"
+        );
+    }
+}
+
+#[test]
+fn an_absent_hooks_path_cannot_be_created_and_git_keeps_working() {
+    let f = Fixture::new();
+    let repo = f.project.clone();
+    repository(&repo);
+    git(&repo, &["config", "core.hooksPath", ".githooks"]);
+    let script = "mkdir -p .githooks && echo '#!/bin/sh' > .githooks/pre-commit; echo x >> file && git add file && git -c user.email=t@example.com -c user.name=t commit -qm two && git checkout -qb topic && git worktree add -q ../wt && git log --oneline | wc -l";
+    // Control: without nono the hooks directory appears.
+    let ctl = Fixture::new();
+    repository(&ctl.project);
+    git(&ctl.project, &["config", "core.hooksPath", ".githooks"]);
+    ctl.bare_sh("mkdir -p .githooks && echo '#!/bin/sh' > .githooks/pre-commit");
+    assert!(ctl.project.join(".githooks/pre-commit").exists(), "control");
+
+    let home = f.home.to_string_lossy().into_owned();
+    let out = f.run_sh(&["--allow", &home], script);
+    assert_eq!(
+        stdout(&out).trim(),
+        "2",
+        "commit, checkout and worktree add work: {}",
+        stderr(&out)
+    );
+    assert!(!repo.join(".githooks").exists(), "{}", stderr(&out));
+    assert!(f.home.join("wt/.git").is_file(), "the new worktree exists");
+    assert!(
+        stderr(&out).contains("refused to create"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_linked_worktrees_pointer_cannot_be_rewritten() {
+    let f = Fixture::new();
+    repository(&f.project);
+    git(&f.project, &["worktree", "add", "-q", "../wt"]);
+    let wt = f.home.join("wt");
+    let pointer = read(&wt.join(".git"));
+    let attack = "printf 'gitdir: /var/tmp/evil\\n' > ../wt/.git; echo twin > ../wt/twin";
+    let home = f.home.to_string_lossy().into_owned();
+    let out = f.run_sh(&["--allow", &home], attack);
+    assert_eq!(read(&wt.join("twin")), "twin\n", "{}", stderr(&out));
+    assert_eq!(read(&wt.join(".git")), pointer);
+    // Control: without nono it is rewritten.
+    f.bare_sh(attack);
+    assert_ne!(read(&wt.join(".git")), pointer, "control");
+}
