@@ -9,7 +9,12 @@ pub fn policy(args: &SandboxArgs) -> Result<(Policy, Vec<String>)> {
     let flags = flags_policy(args);
     match &args.profile {
         Some(spec) => crate::profile_cmd::with_profile(spec, &flags),
-        None => Ok((flags, Vec::new())),
+        None => {
+            let mut policy = flags;
+            // Not read by this run, but by a later one that names a profile.
+            policy.config = vec![crate::profile_cmd::locations()?.user_dir];
+            Ok((policy, Vec::new()))
+        }
     }
 }
 
@@ -34,6 +39,8 @@ fn flags_policy(args: &SandboxArgs) -> Policy {
         env_allow: args.env_allow.clone(),
         env_set: args.env_set.clone(),
         keep_fds: args.keep_fd.clone(),
+        profiles: Vec::new(),
+        config: Vec::new(),
         testing_without: args
             .testing_without
             .iter()

@@ -54,8 +54,9 @@ pub enum ProfileCommand {
 pub fn with_profile(spec: &str, flags: &Policy) -> Result<(Policy, Vec<String>)> {
     let at = locations()?;
     let profile = profile::load(spec, &at)?;
-    let merged = profile::to_policy(&profile, flags, &at.home, &at.cwd)?;
-    profile::check_writable(&profile, &at.user_dir, &merged, &at.home, &at.cwd)?;
+    let mut merged = profile::to_policy(&profile, flags, &at.home, &at.cwd)?;
+    merged.config = profile.files();
+    merged.config.push(at.user_dir);
     let notices = profile.notices.iter().map(|n| n.to_string()).collect();
     Ok((merged, notices))
 }
@@ -76,8 +77,7 @@ pub fn profile(args: ProfileArgs) -> Result<u8> {
         }
         ProfileCommand::Validate { file } => {
             let profile = profile::load_file(&file, &at)?;
-            let policy = profile::to_policy(&profile, &Policy::default(), &at.home, &at.cwd)?;
-            profile::check_writable(&profile, &at.user_dir, &policy, &at.home, &at.cwd)?;
+            profile::to_policy(&profile, &Policy::default(), &at.home, &at.cwd)?;
             announce_notices(&profile);
             print("ok\n")
         }
@@ -185,7 +185,7 @@ fn announce_notices(profile: &Profile) {
 }
 
 /// Where profiles are read from: the same home and directory the planner uses.
-fn locations() -> Result<Locations> {
+pub fn locations() -> Result<Locations> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::refused(format!("cannot read the current directory: {e}")))?;
     let home = match std::env::var_os("HOME").map(PathBuf::from) {

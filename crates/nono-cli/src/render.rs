@@ -133,6 +133,10 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
             SensitiveState::NotGranted => "protected: not granted".to_string(),
             SensitiveState::Masked => "protected: MASKED in the view".to_string(),
             SensitiveState::Unprotected => "UNPROTECTED by --unprotect".to_string(),
+            SensitiveState::Owned => format!(
+                "the {} profile's own: its grants decide",
+                s.owner.as_deref().unwrap_or("?")
+            ),
         };
         let _ = writeln!(
             out,

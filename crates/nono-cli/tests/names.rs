@@ -235,3 +235,33 @@ fn a_symlinked_dotfile_cannot_be_replaced() {
         "the rest of the directory is writable"
     );
 }
+
+#[test]
+fn a_link_to_a_protected_path_outside_the_grants_cannot_be_repointed() {
+    // ~/.ssh links to a key store outside the home; under --allow ~ the link itself lies in
+    // the grant. Re-pointed, it would hand the host's next ssh an authorized_keys of the
+    // program's own.
+    let setup = |f: &Fixture| {
+        let store = f.outside.join("keys");
+        std::fs::remove_dir_all(f.home.join(".ssh")).unwrap();
+        std::fs::create_dir_all(&store).unwrap();
+        std::fs::write(store.join("id_ed25519"), SECRET).unwrap();
+        std::os::unix::fs::symlink(&store, f.home.join(".ssh")).unwrap();
+        std::fs::create_dir_all(f.home.join("mine")).unwrap();
+        store
+    };
+    let attack = "ln -sfn ~/mine ~/.ssh; rm -f ~/.ssh; mv ~/.ssh ~/old; echo key > ~/.ssh/authorized_keys; cat ~/.ssh/id_ed25519; echo control > ~/mine/file; cat ~/mine/file";
+    // Control: without nono the link is replaced.
+    let ctl = Fixture::sparse();
+    let ctl_store = setup(&ctl);
+    ctl.bare_sh(attack);
+    assert!(std::fs::read_link(ctl.home.join(".ssh")).ok() != Some(ctl_store));
+
+    let f = Fixture::sparse();
+    let store = setup(&f);
+    let out = in_home(&f, &[], attack);
+    assert_eq!(stdout(&out), "control\n", "{}", stderr(&out));
+    assert_eq!(std::fs::read_link(f.home.join(".ssh")).unwrap(), store);
+    assert!(absent(&f.home.join("old")) && absent(&store.join("authorized_keys")));
+    assert!(absent(&f.home.join("mine/authorized_keys")));
+}

@@ -175,7 +175,7 @@ fn clean_env(f: &Fixture, cmd: &mut Command, path: &str) {
 
 #[test]
 fn rust_profile_builds_a_crate_offline_with_a_read_only_registry() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     let Some(bin) = link_rust_toolchain(&f) else {
         return cannot_run_here("cargo is not installed (neither $CARGO nor on PATH)");
     };
@@ -588,7 +588,7 @@ fn aider_reads_its_home_configuration_but_cannot_change_it() {
 
 #[test]
 fn agent_state_that_does_not_exist_yet_is_skipped() {
-    let f = Fixture::new();
+    let f = Fixture::sparse();
     let out = run_sh(
         &f,
         &["--profile", "claude-code"],
@@ -767,82 +767,153 @@ fn a_user_profile_may_not_shadow_a_built_in() {
     );
 }
 
+/// Runs `script` under `flags` and asserts it exits 0 with `expected` on stdout.
+fn runs(f: &Fixture, flags: &[&str], script: &str, expected: &str) {
+    let out = run_sh(f, flags, script);
+    assert_eq!(child_code(&out), 0, "{flags:?}: {}", stderr(&out));
+    assert_eq!(stdout(&out), expected, "{flags:?}: {}", stderr(&out));
+}
+
 #[test]
-fn a_profile_the_run_could_rewrite_is_refused() {
+fn a_run_cannot_rewrite_the_profiles_it_read_nor_the_user_profile_directory() {
     let f = Fixture::new();
-    let marker = f.project.join("ran");
-    let script = format!("touch '{}'", marker.display());
     let text = "[filesystem]\nread = [\"/etc\"]\n";
+    // Each attempt prints `no` when refused; the write to the project after it is the
+    // positive control in the same run.
+    let attempt = |what: &str| {
+        format!("({what}) 2>/dev/null && echo yes || echo no; echo ok > control; cat control")
+    };
 
-    // Positive control: outside every writable grant, the profile is used.
-    let safe = outside_profile(&f, "safe.toml", text);
-    let out = run_sh(&f, &["--allow", ".", "--profile", &safe], &script);
-    assert_eq!(child_code(&out), 0, "{}", stderr(&out));
-    std::fs::remove_file(&marker).unwrap();
-
-    let project = f.project.display().to_string();
+    // A profile in the project, granted read-write: the run goes ahead, the file stays
+    // read-only (and so does a profile the chain extends).
     std::fs::write(f.project.join("inside.toml"), text).unwrap();
-    let out = run_sh(&f, &["--allow", ".", "--profile", "./inside.toml"], &script);
-    assert_refused(
-        &out,
-        &format!("the profile file {project}/inside.toml lies inside the writable grant --allow . ({project}): a sandboxed program could rewrite its own next sandbox; keep profiles outside the directories a run can write (e.g. in ~/.config/nono/profiles) or narrow the grant"),
-        &marker,
+    runs(
+        &f,
+        &["--allow", ".", "--profile", "./inside.toml"],
+        &attempt("echo x >> inside.toml"),
+        "no\nok\n",
     );
-    // The grant may come from the profile itself (rust grants the project).
+    runs(
+        &f,
+        &["--allow", ".", "--profile", "./inside.toml"],
+        &attempt("mv inside.toml moved.toml"),
+        "no\nok\n",
+    );
     std::fs::write(f.project.join("agent.toml"), "extends = \"rust\"\n").unwrap();
-    let out = run_sh(&f, &["--profile", "./agent.toml"], &script);
-    assert_eq!(out.status.code(), Some(125));
-    assert!(stderr(&out).contains("agent.toml lies inside the writable grant --allow ."));
-    // A symlink in the project to a safe file: the program could re-point it.
-    std::os::unix::fs::symlink(&safe, f.project.join("link.toml")).unwrap();
-    let out = run_sh(&f, &["--allow", ".", "--profile", "./link.toml"], &script);
-    assert_eq!(out.status.code(), Some(125));
-    assert!(stderr(&out).contains("link.toml lies inside the writable grant"));
-    // A parent in the chain counts as much as the profile itself.
+    runs(
+        &f,
+        &["--profile", "./agent.toml"],
+        &attempt("echo '[filesystem]' > agent.toml"),
+        "no\nok\n",
+    );
+    let project = f.project.display().to_string();
     let top = outside_profile(
         &f,
         "top.toml",
         &format!("extends = \"{project}/inside.toml\"\n"),
     );
-    let out = run_sh(&f, &["--allow", ".", "--profile", &top], &script);
-    assert_eq!(out.status.code(), Some(125));
-    assert!(
-        stderr(&out).contains("inside.toml lies inside the writable grant"),
-        "{}",
-        stderr(&out)
-    );
-    // A writable file grant on the profile itself.
-    let out = run_sh(&f, &["--allow-file", &safe, "--profile", &safe], &script);
-    assert_eq!(out.status.code(), Some(125));
-    assert!(stderr(&out).contains(&format!(
-        "lies inside the writable grant --allow-file {safe}"
-    )));
-    // The user profile directory, even when the profile is a built-in one.
-    let mut cmd = nono(
+    runs(
         &f,
-        &["run", "--profile", "rust", "--", "/bin/sh", "-c", &script],
+        &["--allow", ".", "--profile", &top],
+        &attempt("rm inside.toml"),
+        "no\nok\n",
     );
-    cmd.env("XDG_CONFIG_HOME", f.project.join("config"));
-    assert_refused(
-        &output(cmd),
-        &format!("the user profile directory {project}/config/nono/profiles lies inside the writable grant --allow . ({project}): a sandboxed program could rewrite its own next sandbox; narrow the grant, or set XDG_CONFIG_HOME outside it"),
-        &marker,
+    assert_eq!(read(&f.project.join("inside.toml")), text);
+    assert_eq!(read(&f.project.join("agent.toml")), "extends = \"rust\"\n");
+    // Positive control in the same conditions: a TOML file that is no profile of the run.
+    std::fs::write(f.project.join("other.toml"), text).unwrap();
+    runs(
+        &f,
+        &["--allow", ".", "--profile", "./inside.toml"],
+        &attempt("echo x >> other.toml"),
+        "yes\nok\n",
     );
-    let home = f.home.display().to_string();
-    let out = run_sh(&f, &["--profile", "default", "--allow", &home], &script);
-    assert_eq!(out.status.code(), Some(125));
+
+    // A symlink in the project to a profile elsewhere: it cannot be re-pointed.
+    let safe = outside_profile(&f, "safe.toml", text);
+    std::os::unix::fs::symlink(&safe, f.project.join("link.toml")).unwrap();
+    runs(
+        &f,
+        &["--allow", ".", "--profile", "./link.toml"],
+        &attempt("ln -sf other.toml link.toml"),
+        "no\nok\n",
+    );
+    runs(
+        &f,
+        &["--allow", ".", "--profile", "./link.toml"],
+        &attempt("echo x >> link.toml"),
+        "no\nok\n",
+    );
+    assert_eq!(
+        std::fs::read_link(f.project.join("link.toml")).unwrap(),
+        Path::new(&safe)
+    );
+    assert_eq!(read(Path::new(&safe)), text);
+
+    // A grant of the profile file itself is a grant of a protected path.
+    let marker = f.project.join("ran");
+    let out = run_sh(
+        &f,
+        &["--allow-file", &safe, "--profile", &safe],
+        "touch ran",
+    );
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("the user profile directory"),
+        stderr(&out).contains("is protected (group nono)"),
         "{}",
         stderr(&out)
     );
-    // `why` plans the same run, so it refuses the same way.
+    assert!(!marker.exists());
+
+    // The user profile directory, with or without a profile, where XDG_CONFIG_HOME puts it:
+    // here in the project, where it does not exist yet.
+    let plant =
+        "mkdir -p config/nono/profiles && echo '[filesystem]' > config/nono/profiles/rust.toml";
+    for flags in [&["--profile", "rust"][..], &["--allow", "."]] {
+        let mut args = vec!["run"];
+        args.extend_from_slice(flags);
+        let script = attempt(plant);
+        args.extend_from_slice(&["--", "/bin/sh", "-c", &script]);
+        let mut cmd = nono(&f, &args);
+        cmd.env("XDG_CONFIG_HOME", f.project.join("config"));
+        let out = output(cmd);
+        assert_eq!(stdout(&out), "no\nok\n", "{flags:?}: {}", stderr(&out));
+        assert!(!f.project.join("config/nono/profiles/rust.toml").exists());
+    }
+    // In the home, under a grant of all of it.
+    let home = f.home.display().to_string();
+    let plant =
+        "mkdir -p ~/.config/nono/profiles && echo '[filesystem]' > ~/.config/nono/profiles/x.toml";
+    runs(
+        &f,
+        &["--profile", "default", "--allow", &home],
+        &attempt(plant),
+        "no\nok\n",
+    );
+    assert!(!f.home.join(".config/nono/profiles/x.toml").exists());
+    runs(
+        &f,
+        &["--profile", "default", "--allow", &home],
+        &attempt("echo x > ~/file"),
+        "yes\nok\n",
+    );
+
+    // `why` reads the same plan.
     let why = output(nono(
         &f,
-        &["why", "--profile", "./inside.toml", "--allow", ".", "x"],
+        &[
+            "why",
+            "--profile",
+            "./inside.toml",
+            "--allow",
+            ".",
+            "--op",
+            "write",
+            "inside.toml",
+        ],
     ));
-    assert_eq!(why.status.code(), Some(125));
-    assert!(!marker.exists());
+    assert_eq!(why.status.code(), Some(1), "{}", stdout(&why));
+    assert!(stdout(&why).contains("group nono"), "{}", stdout(&why));
 }
 
 #[test]

@@ -94,6 +94,59 @@ fn every_home_entry_stays_out_of_reach_without_a_grant_that_covers_it() {
 }
 
 #[test]
+fn an_agents_own_entries_are_its_under_its_profile_and_protected_under_every_other() {
+    let entries = home_entries(&Fixture::sparse());
+    let mut owners: Vec<&str> = entries
+        .iter()
+        .flat_map(|e| e.owners.iter().map(String::as_str))
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    assert!(owners.len() >= 5, "the documented owners: {owners:?}");
+    for owner in owners {
+        // A fresh home for each: the twins are written to.
+        let f = Fixture::new();
+        let entries = home_entries(&f);
+        let before: Vec<String> = entries.iter().map(|e| host(e.dir, &e.path)).collect();
+        let flags = ["--profile", owner, "--allow", &key(&f.home)].map(String::from);
+        let got = attempts(files_probe(&f, &flags), &targets(&entries, true));
+        for (e, content) in entries.iter().zip(&before) {
+            if !e.owners.iter().any(|o| o == owner) {
+                // Every other entry, other agents' own among them, as without a profile.
+                assert_protected(e, &got, content);
+                continue;
+            }
+            // Its own: the grant (--allow ~) decides, as for any path.
+            let entry = &got[&key(&e.path)];
+            let what = format!("{} under --profile {owner}", e.documented);
+            assert_eq!(entry.read, format!("ok:{content}"), "{what}");
+            assert_eq!(entry.write, "ok", "{what}");
+            assert!(planted(e.dir, &e.path), "{what}");
+        }
+    }
+}
+
+#[test]
+fn an_agent_creates_its_own_login_on_its_first_run_and_no_other_program_can() {
+    let f = Fixture::sparse();
+    let login = f.home.join(".claude/.credentials.json");
+    let script = "mkdir -p ~/.claude && echo token > ~/.claude/.credentials.json";
+    // Another agent's profile, with the same grant: the name stays guarded.
+    let out = f.run_sh(&["--profile", "codex", "--allow", "~"], script);
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a protected name (group agent-credentials)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!login.exists());
+    // Positive control in the same conditions: under its owner's profile it is created.
+    let out = f.run_sh(&["--profile", "claude-code", "--allow", "~"], script);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(read(&login), "token\n");
+}
+
+#[test]
 fn granting_a_home_entry_itself_needs_unprotect() {
     let f = Fixture::new();
     let entries = home_entries(&f);

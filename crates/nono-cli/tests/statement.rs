@@ -37,7 +37,7 @@ fn the_documented_lists_match_the_tables() {
 
     let sensitive = documented("Sensitive paths").into_iter().map(|row| {
         let path = row[0].trim_end_matches('/').to_string();
-        (path, row[1].clone(), row[2].clone())
+        (path, row[1].clone(), row[2].clone(), row[3].clone())
     });
     let table = nono::sensitive::TABLE.iter().map(|entry| {
         let path = match entry.root {
@@ -48,7 +48,13 @@ fn the_documented_lists_match_the_tables() {
             Protection::Hidden => "hidden",
             Protection::ReadOnly => "read-only",
         };
-        (path, entry.group.to_string(), protection.to_string())
+        let owners = entry.owners.join(", ");
+        (
+            path,
+            entry.group.to_string(),
+            protection.to_string(),
+            owners,
+        )
     });
     assert_eq!(set(sensitive), set(table), "sensitive paths");
 

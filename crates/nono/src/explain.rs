@@ -157,13 +157,28 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
                 sensitive: None,
             };
         }
+        let lifted = lifted(plan, &target);
+        let note = match lifted {
+            Some(s) if s.state == SensitiveState::Owned => format!(
+                " ({} is sensitive, group {}, and the {} profile's own)",
+                paths::display(&s.path, &plan.home),
+                s.group,
+                s.owner.as_deref().unwrap_or("run's")
+            ),
+            Some(s) => format!(
+                " ({} is sensitive, group {}, and its protection is lifted by --unprotect)",
+                paths::display(&s.path, &plan.home),
+                s.group
+            ),
+            None => String::new(),
+        };
         return Verdict {
-            reason: format!("{op} allowed by {}", describe(&rule, &plan.home)),
+            reason: format!("{op} allowed by {}{note}", describe(&rule, &plan.home)),
             path: target,
             op,
             allowed: true,
             rule: Some(rule),
-            sensitive: None,
+            sensitive: lifted.cloned(),
             fix: None,
         };
     }
@@ -191,11 +206,19 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
     }
 }
 
+/// The sensitive path holding `target` whose protection does not hold in this run.
+fn lifted<'a>(plan: &'a Plan, target: &Path) -> Option<&'a SensitivePath> {
+    plan.sensitive
+        .iter()
+        .filter(|s| !s.protects() && paths::is_within(target, &s.path))
+        .max_by_key(|s| s.path.components().count())
+}
+
 /// The sensitive path that forbids `op` on `target`, unless the user lifted it.
 fn protecting<'a>(plan: &'a Plan, target: &Path, op: Op) -> Option<&'a SensitivePath> {
     plan.sensitive
         .iter()
-        .filter(|s| s.state != SensitiveState::Unprotected && paths::is_within(target, &s.path))
+        .filter(|s| s.protects() && paths::is_within(target, &s.path))
         .filter(|s| match s.protection {
             Protection::Hidden => true,
             Protection::ReadOnly => op == Op::Write,

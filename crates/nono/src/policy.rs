@@ -22,6 +22,13 @@ pub struct Policy {
     pub env_set: Vec<(String, String)>,
     /// Descriptors above 2 to pass to the program (`--keep-fd`).
     pub keep_fds: Vec<i32>,
+    /// nono's own configuration: the profile files this run read and the user profile
+    /// directory (absolute). The plan keeps them read-only, as the table keeps
+    /// `~/.config/nono`, wherever they are: no run may rewrite the next one.
+    pub config: Vec<PathBuf>,
+    /// The built-in profiles of the run's `--profile` (the profile and those it extends): the
+    /// sensitive entries they own are their program's (see `sensitive::Sensitive::owners`).
+    pub profiles: Vec<String>,
     /// Layers to leave off, for tests that prove each layer holds alone (a hidden flag).
     pub testing_without: Vec<String>,
 }

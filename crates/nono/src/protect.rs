@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 /// The group name of listening Unix sockets outside the grants.
 pub const SOCKET_GROUP: &str = "unix-socket";
+/// The group name of nono's own configuration (the table's `~/.config/nono` and the profile
+/// files a run read).
+pub const NONO_GROUP: &str = "nono";
 /// The group name of git hooks and configuration inside writable grants.
 pub const GIT_GROUP: &str = "git";
 /// How many directories of a writable grant nono reads, at most, to find the repositories in
@@ -21,9 +24,11 @@ const GIT_SEARCH_BUDGET: usize = 20_000;
 
 /// Every protected path of the plan (the sensitive table and git), classified against the
 /// user's grants. Listening sockets are classified later, against every rule ([`sockets`]).
+/// `profiles` are the run's built-in profiles: the entries they own are their program's.
 pub fn protected_paths(
     grants: &[Rule],
     unprotect: &[PathBuf],
+    policy: &crate::policy::Policy,
     machine: &Machine,
     resolver: &mut paths::Resolver,
 ) -> Result<Protected> {
@@ -40,13 +45,53 @@ pub fn protected_paths(
             Root::Home => machine.home.join(entry.path),
             Root::System => PathBuf::from(entry.path),
         };
+        let owner = entry
+            .owners
+            .iter()
+            .find(|o| policy.profiles.iter().any(|p| p == *o));
         let Ok(found) = resolver.resolve(&full) else {
-            // Absent (or a dangling symlink): a name to keep from being created.
-            classifier.absent(&full, entry.group, resolver);
+            // Absent (or a dangling symlink): a name to keep from being created, unless its
+            // owner is the program that creates it.
+            if owner.is_none() {
+                classifier.absent(&full, entry.group, resolver);
+            }
             continue;
         };
         let links = found.links.iter().map(|(at, _)| at.clone()).collect();
+        if let Some(owner) = owner {
+            classifier.owned(found.path, entry, found.dir, owner);
+            continue;
+        }
         classifier.add(found.path, entry.group, entry.protection, found.dir, links)?;
+    }
+    // nono's own configuration where this run found it (a profile beside the project, a
+    // moved XDG_CONFIG_HOME), unless the table's ~/.config/nono already holds it.
+    for path in &policy.config {
+        let held = |p: &Path| {
+            classifier
+                .found
+                .iter()
+                .any(|s| s.protects() && paths::is_within(p, &s.path))
+                || classifier
+                    .guards
+                    .iter()
+                    .any(|g| paths::is_within(p, &g.path))
+        };
+        match resolver.resolve(path) {
+            Ok(found) if !held(&found.path) => {
+                let links = found.links.iter().map(|(at, _)| at.clone()).collect();
+                classifier.add(
+                    found.path,
+                    NONO_GROUP,
+                    Protection::ReadOnly,
+                    found.dir,
+                    links,
+                )?;
+            }
+            Ok(_) => {}
+            Err(_) if !held(path) => classifier.absent(path, NONO_GROUP, resolver),
+            Err(_) => {}
+        }
     }
     for grant in grants
         .iter()
@@ -152,6 +197,22 @@ impl Classifier<'_> {
         });
     }
 
+    /// A protected path that belongs to the program of the run's profile.
+    fn owned(&mut self, path: PathBuf, entry: &sensitive::Sensitive, dir: bool, owner: &str) {
+        if self.found.iter().any(|s| s.path == path) {
+            return;
+        }
+        self.found.push(SensitivePath {
+            path,
+            group: entry.group.to_string(),
+            protection: entry.protection,
+            dir,
+            state: SensitiveState::Owned,
+            links: Vec::new(),
+            owner: Some(owner.to_string()),
+        });
+    }
+
     /// Classifies one protected path: untouched by grants, masked inside one, or lifted.
     fn add(
         &mut self,
@@ -185,7 +246,10 @@ impl Classifier<'_> {
             SensitiveState::NotGranted
         } else if lifted {
             SensitiveState::Unprotected
-        } else if let Some(inner) = touching.iter().find(|g| paths::is_within(&g.path, &path)) {
+        } else if let Some(inner) = touching
+            .iter()
+            .find(|g| paths::is_within(&g.path, &path) && conflicts(protection, g.access))
+        {
             return Err(Error::refused(format!(
                 "{} is protected (group {group}): add --unprotect {} to grant it anyway",
                 grant_label(inner),
@@ -201,6 +265,7 @@ impl Classifier<'_> {
             dir,
             state,
             links,
+            owner: None,
         });
         Ok(())
     }
@@ -283,6 +348,7 @@ pub fn sockets(
                 dir: false,
                 state,
                 links: Vec::new(),
+                owner: None,
             })
         })
         .collect()

@@ -47,7 +47,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         })
         .collect();
     let socket_paths = socket_grants(policy, machine, &mut resolver)?;
-    let protected = protect::protected_paths(&grants, &unprotect, machine, &mut resolver)?;
+    let protected = protect::protected_paths(&grants, &unprotect, policy, machine, &mut resolver)?;
     let mut sensitive = protected.paths;
     let mut rules = grants;
     rules.extend(socket_paths.iter().cloned().map(|path| Rule {
@@ -83,7 +83,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     };
     let guards = if view { protected.guards } else { Vec::new() };
     let view = view.then(|| {
-        let (pins, covers) = pins(&rules, &sensitive, &guards, &mut resolver);
+        let pins = pins(&rules, &sensitive, &guards);
         View {
             skeletons: vec![PathBuf::from("/"), PathBuf::from("/dev")],
             links: links
@@ -92,7 +92,6 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
                 .collect(),
             cwd: machine.cwd.clone(),
             pins,
-            covers,
         }
     });
     let mut plan = Plan {
@@ -127,58 +126,56 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
 }
 
 /// What keeps each protected name leading where it does inside a writable grant: the
-/// directories between the grant and the name (pinned: bound onto themselves), and the
-/// symlinks on the way (covered by what they lead to).
+/// directories between the grant and the name, and the symlinks on the way with the
+/// directories above them, each pinned (bound onto itself). A protected path outside every
+/// writable grant needs the same for the symlinks that lead to it from inside one (`~/.ssh`
+/// linking to a key store elsewhere, under `--allow ~`).
 fn pins(
     rules: &[Rule],
     sensitive: &[SensitivePath],
     guards: &[crate::plan::Guard],
-    resolver: &mut paths::Resolver,
-) -> (Vec<PathBuf>, Vec<Link>) {
+) -> Vec<PathBuf> {
     let writable = |r: &&Rule| !r.file && r.access.allows(crate::access::Op::Write);
+    // The deepest writable grant holding `path` below its top (a grant's own directory is a
+    // mount point already, which cannot be renamed).
+    let holder = |path: &Path, or_itself: bool| {
+        rules
+            .iter()
+            .filter(writable)
+            .filter(|r| r.reaches(path) && (r.path != path || or_itself))
+            .max_by_key(|r| r.path.components().count())
+    };
     let mut pins: Vec<PathBuf> = Vec::new();
-    let mut covers: Vec<Link> = Vec::new();
     let protected = sensitive
         .iter()
-        .filter(|s| s.state == SensitiveState::Masked && s.group != protect::SOCKET_GROUP)
+        .filter(|s| s.protects() && s.group != protect::SOCKET_GROUP)
         .map(|s| (s.path.as_path(), false, &s.links))
         .chain(guards.iter().map(|g| (g.dir.as_path(), true, &g.links)));
     for (path, is_guard_dir, links) in protected {
-        let grant = rules
+        // Where pinning starts, and the path whose grant it stops at.
+        let mut ways: Vec<(&Path, &Path, bool)> = links
             .iter()
-            .filter(writable)
-            .filter(|r| r.reaches(path) && (r.path != path || is_guard_dir))
-            .max_by_key(|r| r.path.components().count());
-        let Some(grant) = grant else {
-            continue;
-        };
-        let mut at = path.to_path_buf();
-        if !is_guard_dir {
-            at.pop();
+            .map(|link| (link.as_path(), link.as_path(), false))
+            .collect();
+        if is_guard_dir {
+            ways.push((path, path, true));
+        } else if let Some(parent) = path.parent() {
+            ways.push((parent, path, false));
         }
-        while at != grant.path && paths::is_within(&at, &grant.path) {
-            if !pins.contains(&at) {
-                pins.push(at.clone());
-            }
-            at.pop();
-        }
-        for link in links {
-            let held = rules
-                .iter()
-                .filter(writable)
-                .any(|r| r.reaches(link) && r.path != *link);
-            if !held || covers.iter().any(|c| c.path == *link) {
+        for (start, held, or_itself) in ways {
+            let Some(grant) = holder(held, or_itself) else {
                 continue;
-            }
-            if let Ok(target) = resolver.resolve(link) {
-                covers.push(Link {
-                    path: link.clone(),
-                    target: target.path,
-                });
+            };
+            let mut at = start.to_path_buf();
+            while at != grant.path && paths::is_within(&at, &grant.path) {
+                if !pins.contains(&at) {
+                    pins.push(at.clone());
+                }
+                at.pop();
             }
         }
     }
-    (pins, covers)
+    pins
 }
 
 /// The run's temporary directory and capability file. In a view both are nono's own: a

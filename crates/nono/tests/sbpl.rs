@@ -63,6 +63,7 @@ fn sensitive(
         dir: group == "ssh" || group == "cloud",
         state,
         links: Vec::new(),
+        owner: None,
     }
 }
 

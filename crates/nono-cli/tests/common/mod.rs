@@ -28,6 +28,8 @@ pub struct Sensitive {
     /// An unprotected sibling of the same shape and a similar name: the entry's path with
     /// `.twin` appended.
     pub twin: PathBuf,
+    /// The built-in profiles it belongs to (documented as its owner profile).
+    pub owners: Vec<String>,
 }
 
 /// Every documented sensitive path, the home entries rooted at `home`.
@@ -43,6 +45,11 @@ pub fn documented_sensitive(home: &Path) -> Vec<Sensitive> {
             };
             let mut entry = Sensitive::new(documented, &row[1], row[2] == "hidden", dir, path);
             entry.system = system;
+            entry.owners = row[3]
+                .split(", ")
+                .filter(|o| !o.is_empty())
+                .map(String::from)
+                .collect();
             entry
         })
         .collect()
@@ -61,6 +68,7 @@ impl Sensitive {
             system: false,
             path,
             twin: twin.into(),
+            owners: Vec::new(),
         }
     }
 

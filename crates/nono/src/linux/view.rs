@@ -44,12 +44,9 @@ pub(super) enum Step {
     Mask { at: PathBuf, dir: bool },
     /// A read-only protected path: bound onto itself, read-only.
     Freeze { at: PathBuf },
-    /// A directory on the way to a protected path: bound onto itself, so that it cannot be
-    /// renamed or removed.
+    /// A directory or symlink on the way to a protected path: bound onto itself, so that it
+    /// cannot be renamed, removed or replaced.
     Pin { at: PathBuf },
-    /// A symlink on the way to a protected path: covered by what it leads to (`from`, as the
-    /// view has it by then), so that it cannot be replaced. Made after every other step.
-    Cover { at: PathBuf, from: PathBuf },
     /// A symlink in the skeleton.
     Link { at: PathBuf, target: PathBuf },
     /// An empty directory in the skeleton (the working directory).
@@ -69,7 +66,6 @@ impl Step {
             | Step::Mask { at, .. }
             | Step::Freeze { at }
             | Step::Pin { at }
-            | Step::Cover { at, .. }
             | Step::Link { at, .. }
             | Step::Dir { at }
             | Step::CapFile { at } => at,
@@ -84,7 +80,6 @@ impl Step {
             Step::Bind { .. } => 2,
             Step::Mask { .. } | Step::Freeze { .. } | Step::Pin { .. } => 3,
             Step::Dir { .. } | Step::Link { .. } | Step::CapFile { .. } => 4,
-            Step::Cover { .. } => 5,
         }
     }
 
@@ -160,12 +155,6 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
         wanted.push(Step::Pin { at: pin.clone() });
     }
     wanted.sort_by_key(|s| (s.at().components().count(), s.rank()));
-    // Covers come last, over whatever their targets have become.
-    let covers = view.covers.iter().map(|c| Step::Cover {
-        at: c.path.clone(),
-        from: c.target.clone(),
-    });
-    wanted.extend(covers);
 
     let mut done: Vec<Step> = Vec::new();
     for mut step in wanted {
@@ -203,10 +192,8 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
             (Step::Link { .. } | Step::Dir { .. }, _) => {
                 in_own_content && !done.iter().any(|d| d.at() == step.at())
             }
-            // A pin or cover is for host content, where nothing else is mounted yet.
-            (Step::Pin { .. } | Step::Cover { .. }, _) => {
-                !in_own_content && !done.iter().any(|d| d.at() == step.at())
-            }
+            // A pin is for host content, where nothing else is mounted yet.
+            (Step::Pin { .. }, _) => !in_own_content && !done.iter().any(|d| d.at() == step.at()),
             _ => true,
         };
         if !keep {
@@ -443,25 +430,10 @@ fn carry_out(step: &Step, cap_file: &[u8], made: &mut Made) -> Result<()> {
             }
             freeze(&target, &target, step.at())
         }
-        Step::Pin { .. } => {
-            if !std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-                return Ok(());
-            }
-            // The bind keeps the flags of the mount it comes from.
-            sys::checked(
-                rustix::mount::mount_bind(&target, &target),
-                "pin",
-                step.at(),
-            )
-        }
-        Step::Cover { from, .. } => {
-            let is_link =
-                std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink());
-            if !is_link {
-                return Ok(());
-            }
-            cover(&inside(NEW, from), &target, step.at())
-        }
+        Step::Pin { .. } => match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.is_dir() || m.file_type().is_symlink() => pin(&target, step.at()),
+            _ => Ok(()),
+        },
         Step::Link { target: to, .. } => {
             if let Some(parent) = target.parent() {
                 made.dirs(parent)?;
@@ -480,39 +452,41 @@ fn carry_out(step: &Step, cap_file: &[u8], made: &mut Made) -> Result<()> {
     }
 }
 
-/// Mounts a copy of what `source` holds onto the symlink `link` itself (a symlink can be a
-/// mount point only through the new mount API, with the link opened without following it).
-fn cover(source: &Path, link: &Path, shown: &Path) -> Result<()> {
+/// Binds the directory or symlink `at` onto itself (keeping the flags of the mount it is on).
+/// A symlink can be a mount point only through the new mount API, with the link opened
+/// without following it.
+fn pin(at: &Path, shown: &Path) -> Result<()> {
+    use rustix::fs::OFlags;
     use rustix::mount::{MoveMountFlags, OpenTreeFlags};
     let tree = sys::checked(
         rustix::mount::open_tree(
             rustix::fs::CWD,
-            source,
+            at,
             OpenTreeFlags::OPEN_TREE_CLONE
-                | OpenTreeFlags::AT_RECURSIVE
-                | OpenTreeFlags::OPEN_TREE_CLOEXEC,
+                | OpenTreeFlags::OPEN_TREE_CLOEXEC
+                | OpenTreeFlags::AT_SYMLINK_NOFOLLOW,
         ),
-        "copy what a link leads to for",
+        "pin",
         shown,
     )?;
-    let at = sys::checked(
+    let place = sys::checked(
         rustix::fs::open(
-            link,
-            rustix::fs::OFlags::PATH | rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC,
+            at,
+            OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
             rustix::fs::Mode::empty(),
         ),
-        "open the link",
+        "pin",
         shown,
     )?;
     sys::checked(
         rustix::mount::move_mount(
             &tree,
             "",
-            &at,
+            &place,
             "",
             MoveMountFlags::MOVE_MOUNT_F_EMPTY_PATH | MoveMountFlags::MOVE_MOUNT_T_EMPTY_PATH,
         ),
-        "cover the link",
+        "pin",
         shown,
     )
 }
@@ -652,7 +626,6 @@ mod tests {
                 }],
                 cwd: "/home/u/proj".into(),
                 pins: Vec::new(),
-                covers: Vec::new(),
             }),
             layers: Layers::default(),
         }
@@ -677,6 +650,7 @@ mod tests {
                 dir: true,
                 state: SensitiveState::Masked,
                 links: Vec::new(),
+                owner: None,
             }],
         );
         let steps = steps(&p);
@@ -774,6 +748,7 @@ mod tests {
                 dir: true,
                 state: SensitiveState::Masked,
                 links: Vec::new(),
+                owner: None,
             }],
         );
         let steps = steps(&p);

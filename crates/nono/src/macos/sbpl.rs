@@ -203,11 +203,12 @@ impl Sbpl {
         for entry in &plan.sensitive {
             let what = match (entry.state, entry.protection) {
                 (SensitiveState::Unprotected, _) => "protection lifted by --unprotect",
+                (SensitiveState::Owned, _) => "its owner's: the run's profile decides",
                 (_, Protection::Hidden) => "hidden",
                 (_, Protection::ReadOnly) => "read-only",
             };
             self.comment(&format!("{}: {what}", entry.group));
-            if entry.state == SensitiveState::Unprotected {
+            if !entry.protects() {
                 continue;
             }
             let path = string(&entry.path)?;

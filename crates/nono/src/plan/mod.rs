@@ -204,6 +204,20 @@ pub struct SensitivePath {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub links: Vec<PathBuf>,
+    /// The built-in profile whose program owns it, when the run uses that profile
+    /// ([`SensitiveState::Owned`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+impl SensitivePath {
+    /// Whether its protection holds in this run (neither lifted nor its owner's).
+    pub fn protects(&self) -> bool {
+        !matches!(
+            self.state,
+            SensitiveState::Unprotected | SensitiveState::Owned
+        )
+    }
 }
 
 /// How a sensitive path is kept protected.
@@ -217,6 +231,9 @@ pub enum SensitiveState {
     Masked,
     /// The user lifted the protection with `--unprotect`.
     Unprotected,
+    /// It belongs to the program of the run's built-in profile (an agent's own login, the
+    /// configuration it rewrites itself): that profile's grants decide, as for any path.
+    Owned,
 }
 
 /// A protected name that did not exist when the plan was made, inside a writable rule. A mask

@@ -25,19 +25,16 @@ pub struct View {
     /// holds it, so relative paths fail as they would without a grant.
     #[serde(with = "crate::pathser")]
     pub cwd: PathBuf,
-    /// Directories on the way to a protected path inside a writable grant, each bound onto
-    /// itself: a mount point cannot be renamed or removed, so the protected name below it
-    /// keeps leading where it did (`mv ~/.config ~/.config.old` fails).
+    /// Directories and symlinks on the way to a protected path inside a writable grant, each
+    /// bound onto itself: a mount point cannot be renamed, removed or replaced, so the
+    /// protected name keeps leading where it did (`mv ~/.config ~/.config.old` fails, and so
+    /// does `ln -sf elsewhere ~/.ssh` where `~/.ssh` links to a key store).
     #[serde(
         with = "crate::pathser::vec",
         default,
         skip_serializing_if = "Vec::is_empty"
     )]
     pub pins: Vec<PathBuf>,
-    /// Symlinks on the way to a protected path inside a writable grant, each covered by what
-    /// it leads to (a mount on the link itself), for the same reason.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub covers: Vec<Link>,
 }
 
 /// A symlink of the view.
@@ -200,7 +197,6 @@ mod tests {
                 }],
                 cwd: "/home/u/elsewhere".into(),
                 pins: Vec::new(),
-                covers: Vec::new(),
             }),
             layers: Layers::default(),
         }

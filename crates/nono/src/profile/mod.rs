@@ -8,8 +8,8 @@
 //!    `FILE:LINE:COLUMN` that wrote it;
 //! 2. [`to_policy`] adds the command line's own policy to it, checking that every path the
 //!    profile names exists unless marked optional;
-//! 3. [`check_writable`] refuses the run if the program could rewrite a profile file of the
-//!    chain or the user profile directory: a sandbox must not be able to widen its next one;
+//! 3. the caller lists the chain's files and the user profile directory in the policy
+//!    (`Policy::config`): the plan keeps them read-only, so no sandbox widens its next one;
 //! 4. the caller prints [`Profile::notices`]: every line that lifts a protection.
 //!
 //! The format is documented in `docs/profiles.md` and as a JSON Schema ([`json_schema`]).
@@ -21,7 +21,6 @@ mod parse;
 mod policy;
 mod position;
 mod resolved;
-mod safety;
 mod schema;
 mod show;
 
@@ -36,5 +35,4 @@ pub use load::{is_path, is_valid_name, load, load_file, user_dir, user_profiles,
 pub use policy::to_policy;
 pub use position::Origin;
 pub use resolved::{Entry, Location, Notice, Profile};
-pub use safety::{check_writable, writable_grants};
 pub use show::template;

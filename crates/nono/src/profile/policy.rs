@@ -39,6 +39,15 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
         env_allow: values(&profile.env_allow),
         env_set: Vec::new(),
         keep_fds: flags.keep_fds.clone(),
+        config: Vec::new(),
+        profiles: profile
+            .chain
+            .iter()
+            .filter_map(|at| match at {
+                super::Location::BuiltIn(name) => Some(name.to_string()),
+                super::Location::File(_) => None,
+            })
+            .collect(),
         testing_without: flags.testing_without.clone(),
     };
     add_new(&mut policy.grants, &flags.grants);

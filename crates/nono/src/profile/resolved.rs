@@ -73,6 +73,17 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The files of its `extends` chain, as found (built-ins have none).
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.chain
+            .iter()
+            .filter_map(|at| match at {
+                Location::File(file) => Some(file.clone()),
+                Location::BuiltIn(_) => None,
+            })
+            .collect()
+    }
+
     /// `child` on top of `self` (its parent): lists add up, a child's scalar wins.
     pub(crate) fn extended_by(self, child: Profile) -> Profile {
         let mut merged = self;
