@@ -5,18 +5,20 @@ mod policy;
 mod profile_cmd;
 mod render;
 mod run;
+mod usage;
 mod why;
 
 use clap::Parser;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 125 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // Read again only here, to keep the start of every run as short as it was.
+            let args: Vec<OsString> = std::env::args_os().collect();
+            return ExitCode::from(usage::report(&e, &args));
         }
     };
     let result = match cli.command {

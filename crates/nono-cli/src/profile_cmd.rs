@@ -1,5 +1,6 @@
 //! Profiles on the command line: `--profile` for `run` and `why`, and `nono profile`.
 
+use crate::cli::{non_empty, path};
 use clap::{Args, Subcommand};
 use nono::profile::{self, Locations, Profile};
 use nono::{one_line, Error, Policy, Result};
@@ -28,20 +29,22 @@ pub enum ProfileCommand {
     /// Print a profile fully resolved (after extends), as TOML.
     Show {
         /// A built-in or user profile name, or the path of a profile file.
-        #[arg(value_name = "NAME|PATH")]
+        #[arg(value_name = "NAME|PATH", value_parser = non_empty("an empty name"))]
         name: String,
     },
     /// Check a profile file: prints "ok", or the error at FILE:LINE:COLUMN (exit 125).
     Validate {
         /// The profile file.
+        #[arg(value_parser = path())]
         file: PathBuf,
     },
     /// Create the user profile NAME (in $XDG_CONFIG_HOME/nono/profiles); never overwrites.
     Init {
         /// The new profile's name.
+        #[arg(value_parser = non_empty("an empty name"))]
         name: String,
         /// Start from this profile's resolved content instead of a template.
-        #[arg(long, value_name = "NAME|PATH")]
+        #[arg(long, value_name = "NAME|PATH", value_parser = non_empty("an empty name"))]
         from: Option<String>,
     },
     /// Print the JSON Schema of the profile format.
