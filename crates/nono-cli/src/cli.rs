@@ -24,6 +24,18 @@ Examples:
 
 Exit status: 0 if allowed, 1 if denied, 125 on error.";
 
+const COMPLETIONS_EXAMPLES: &str = "\
+Install (the directories may not exist yet), then start a new shell:
+  bash  mkdir -p ~/.local/share/bash-completion/completions
+        nono completions bash > ~/.local/share/bash-completion/completions/nono
+        (without the bash-completion package: source <(nono completions bash) in ~/.bashrc)
+  zsh   mkdir -p ~/.zfunc && nono completions zsh > ~/.zfunc/_nono
+        and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+  fish  mkdir -p ~/.config/fish/completions
+        nono completions fish > ~/.config/fish/completions/nono.fish
+
+--profile completes profile names (built-in and yours), asking `nono profile list --names`.";
+
 /// nono: run any command in a kernel-enforced sandbox.
 #[derive(Debug, Parser)]
 #[command(name = "nono", bin_name = "nono", version, about, long_about = None)]
@@ -42,7 +54,8 @@ pub enum Command {
     Why(WhyArgs),
     /// List, show, check and create sandbox profiles (used with --profile).
     Profile(crate::profile_cmd::ProfileArgs),
-    /// Print a shell completion script (e.g. `nono completions bash > ~/.local/share/bash-completion/completions/nono`).
+    /// Print a shell completion script (profile names included for bash, zsh and fish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,

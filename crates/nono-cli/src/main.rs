@@ -1,6 +1,7 @@
 //! The `nono` command: a thin layer over the `nono` library.
 
 mod cli;
+mod completions;
 mod policy;
 mod profile_cmd;
 mod render;
@@ -25,12 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Run(args) => run::run(args),
         cli::Command::Why(args) => why::why(args),
         cli::Command::Profile(args) => profile_cmd::profile(args),
-        cli::Command::Completions { shell } => {
-            use clap::CommandFactory;
-            let mut command = cli::Cli::command();
-            clap_complete::generate(shell, &mut command, "nono", &mut std::io::stdout());
-            Ok(0)
-        }
+        cli::Command::Completions { shell } => completions::completions(shell),
     };
     match result {
         Ok(code) => ExitCode::from(code),

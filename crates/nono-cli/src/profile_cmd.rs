@@ -25,7 +25,12 @@ pub struct ProfileArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// List the built-in profiles and your user profiles, with their descriptions.
-    List,
+    List {
+        /// Print only the names that --profile accepts, one a line (for scripts and shell
+        /// completion).
+        #[arg(long)]
+        names: bool,
+    },
     /// Print a profile fully resolved (after extends), as TOML.
     Show {
         /// A built-in or user profile name, or the path of a profile file.
@@ -67,7 +72,8 @@ pub fn with_profile(spec: &str, flags: &Policy) -> Result<(Policy, Vec<String>)>
 pub fn profile(args: ProfileArgs) -> Result<u8> {
     let at = locations()?;
     match args.command {
-        ProfileCommand::List => print(&list(&at)),
+        ProfileCommand::List { names: true } => print(&names(&at)),
+        ProfileCommand::List { names: false } => print(&list(&at)),
         ProfileCommand::Show { name } => {
             let profile = profile::load(&name, &at)?;
             print(&format!(
@@ -171,6 +177,17 @@ fn list(at: &Locations) -> String {
         out.push_str(&format!("  {name:<12} {}\n", one_line(&what)));
     }
     out
+}
+
+/// The names `--profile` accepts, one a line: the built-ins, then the user profiles that do
+/// not reuse a built-in name. Nothing is parsed, so that shell completion stays quick.
+fn names(at: &Locations) -> String {
+    let built_in = profile::BUILT_IN.iter().map(|b| b.name.to_string());
+    let users = profile::user_profiles(at)
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| profile::built_in(name).is_none());
+    built_in.chain(users).map(|name| name + "\n").collect()
 }
 
 fn extends_text(profile: &Profile) -> String {

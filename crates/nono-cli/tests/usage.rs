@@ -1,8 +1,10 @@
 //! The command line itself: mistakes get one line `nono: ...` naming the fix (exit 125, and
-//! nothing runs); help prints to stdout (exit 0).
+//! nothing runs), help prints to stdout (exit 0), and the completion scripts complete profile
+//! names.
 
 mod common;
 use common::*;
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// Asserts a usage error: exit 125, exactly `message` on stderr, nothing on stdout.
@@ -202,10 +204,14 @@ fn other_usage_errors_are_one_line_with_where_to_look() {
 #[test]
 fn help_and_version_print_to_stdout_and_exit_0() {
     let f = Fixture::new();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (&["--help"], "Usage: nono <COMMAND>"),
         (&["run", "--help"], "nono run --allow . -- claude"),
         (&["why", "--help"], "nono why --self /etc/hosts"),
+        (
+            &["completions", "--help"],
+            "mkdir -p ~/.config/fish/completions",
+        ),
         (&["--version"], env!("CARGO_PKG_VERSION")),
     ];
     for (args, expected) in cases {
@@ -218,4 +224,109 @@ fn help_and_version_print_to_stdout_and_exit_0() {
             stdout(&out)
         );
     }
+}
+
+/// A fixture with the user profile `mine` and a file named like a built-in profile.
+fn with_user_profiles() -> Fixture {
+    let f = Fixture::new();
+    let dir = f.home.join(".config/nono/profiles");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("mine.toml"), "description = \"mine\"\n").unwrap();
+    std::fs::write(dir.join("rust.toml"), "description = \"shadow\"\n").unwrap();
+    f
+}
+
+#[test]
+fn profile_list_names_prints_what_profile_accepts() {
+    let f = with_user_profiles();
+    let out = f
+        .nono(["profile", "list", "--names"])
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let names: Vec<String> = stdout(&out).lines().map(String::from).collect();
+    assert_eq!(names.first().map(String::as_str), Some("default"));
+    assert!(names.contains(&"claude-code".to_string()), "{names:?}");
+    assert!(names.contains(&"mine".to_string()), "{names:?}");
+    // The user's rust.toml is ignored (built-in names are reserved): listed once.
+    assert_eq!(
+        names.iter().filter(|n| *n == "rust").count(),
+        1,
+        "{names:?}"
+    );
+}
+
+#[test]
+fn the_completion_scripts_ask_nono_for_profile_names() {
+    let f = Fixture::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = f.nono(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(
+            script.contains("nono profile list --names 2>/dev/null"),
+            "{shell}: {script}"
+        );
+        assert!(!script.contains("NONO_PROFILE_NAMES"), "{shell}: {script}");
+    }
+    let zsh = stdout(&f.nono(["completions", "zsh"]).output().unwrap());
+    assert!(zsh.contains(":NAME|PATH:_nono_profiles'"), "{zsh}");
+    assert!(zsh.starts_with("#compdef nono\n"), "{zsh}");
+}
+
+/// What bash completes for the words `line` (the last one being completed), with the script
+/// of `nono completions bash` loaded and this build of nono on PATH.
+fn bash_completes(f: &Fixture, script: &Path, line: &str) -> Vec<String> {
+    let bin_dir = nono_bin().parent().unwrap().to_path_buf();
+    let driver = format!(
+        r#"source '{}'
+COMP_WORDS=({line})
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+COMP_LINE="{line}"
+COMP_POINT=${{#COMP_LINE}}
+_nono nono "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}""#,
+        script.display()
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &driver])
+        .current_dir(&f.project)
+        .env("HOME", &f.home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).lines().map(String::from).collect()
+}
+
+#[test]
+fn bash_completes_profile_names_built_in_and_the_users() {
+    let f = with_user_profiles();
+    let script = f.root.join("nono.bash");
+    let out = f.nono(["completions", "bash"]).output().unwrap();
+    std::fs::write(&script, &out.stdout).unwrap();
+
+    assert_eq!(
+        bash_completes(&f, &script, "nono run --profile cl"),
+        ["claude-code"]
+    );
+    assert_eq!(
+        bash_completes(&f, &script, "nono why --profile mi"),
+        ["mine"]
+    );
+    assert_eq!(
+        bash_completes(&f, &script, "nono profile show co"),
+        ["codex"]
+    );
+    assert_eq!(
+        bash_completes(&f, &script, "nono profile init new --from go"),
+        ["goose", "go"]
+    );
+    // Everything else completes as clap made it.
+    assert_eq!(
+        bash_completes(&f, &script, "nono run --allow-u"),
+        ["--allow-unix-socket"]
+    );
 }
