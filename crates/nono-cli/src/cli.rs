@@ -5,6 +5,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+const NONO_EXAMPLES: &str = "\
+Examples:
+  nono run --allow . -- claude   claude works on this project, and nothing else
+  nono why ~/.ssh/id_ed25519     could a sandboxed program read it, and why
+  nono man | man -l -            the manual: every command and flag";
+
 const RUN_EXAMPLES: &str = "\
 Examples:
   nono run --allow . -- claude              work on this project, nothing else
@@ -36,9 +42,16 @@ Install (the directories may not exist yet), then start a new shell:
 
 --profile completes profile names (built-in and yours), asking `nono profile list --names`.";
 
-/// nono: run any command in a kernel-enforced sandbox.
+const MAN_EXAMPLES: &str = "\
+Install it where man looks for the pages of programs in ~/.cargo/bin, then: man nono
+  mkdir -p ~/.cargo/share/man/man1
+  nono man > ~/.cargo/share/man/man1/nono.1
+Read it without installing it:
+  nono man | man -l -";
+
+/// Run any program in a kernel-enforced sandbox.
 #[derive(Debug, Parser)]
-#[command(name = "nono", bin_name = "nono", version, about, long_about = None)]
+#[command(name = "nono", bin_name = "nono", version, long_about = None, after_help = NONO_EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -60,6 +73,9 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff): every command and flag, as in --help.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
 }
 
 /// Everything that shapes a sandbox; shared by `run` and `why`.

@@ -2,6 +2,7 @@
 
 mod cli;
 mod completions;
+mod man;
 mod policy;
 mod profile_cmd;
 mod render;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         cli::Command::Why(args) => why::why(args),
         cli::Command::Profile(args) => profile_cmd::profile(args),
         cli::Command::Completions { shell } => completions::completions(shell),
+        cli::Command::Man => man::man(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,6 @@
 //! The command line itself: mistakes get one line `nono: ...` naming the fix (exit 125, and
-//! nothing runs), help prints to stdout (exit 0), and the completion scripts complete profile
-//! names.
+//! nothing runs), help and the manual page print to stdout (exit 0), and the completion
+//! scripts complete profile names.
 
 mod common;
 use common::*;
@@ -205,7 +205,7 @@ fn other_usage_errors_are_one_line_with_where_to_look() {
 fn help_and_version_print_to_stdout_and_exit_0() {
     let f = Fixture::new();
     let cases: [(&[&str], &str); 5] = [
-        (&["--help"], "Usage: nono <COMMAND>"),
+        (&["--help"], "nono why ~/.ssh/id_ed25519"),
         (&["run", "--help"], "nono run --allow . -- claude"),
         (&["why", "--help"], "nono why --self /etc/hosts"),
         (
@@ -224,6 +224,80 @@ fn help_and_version_print_to_stdout_and_exit_0() {
             stdout(&out)
         );
     }
+}
+
+/// The long flags `nono ARGS --help` lists, `--help` and `--version` aside.
+fn flags_in_help(f: &Fixture, args: &[&str]) -> Vec<String> {
+    let mut args = args.to_vec();
+    args.push("--help");
+    let help = stdout(&f.nono(&args).output().unwrap());
+    let mut flags: Vec<String> = help
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| {
+            w.starts_with("--")
+                && w.len() > 2
+                && w[2..].chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        })
+        .filter(|w| !matches!(*w, "--help" | "--version"))
+        .map(String::from)
+        .collect();
+    flags.dedup();
+    flags
+}
+
+#[test]
+fn the_man_page_is_roff_with_every_command_and_flag() {
+    let f = Fixture::new();
+    let out = f.nono(["man"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let page = stdout(&out);
+    assert!(page.contains("\n.TH NONO 1 "), "{page}");
+
+    let commands: [&[&str]; 9] = [
+        &["run"],
+        &["why"],
+        &["profile", "list"],
+        &["profile", "show"],
+        &["profile", "validate"],
+        &["profile", "init"],
+        &["profile", "schema"],
+        &["completions"],
+        &["man"],
+    ];
+    for command in commands {
+        let name = format!("nono {}", command.join(" "));
+        assert!(page.contains(&format!(".SS \"{name}\"\n")), "{name}");
+        let flags = flags_in_help(&f, command);
+        for flag in &flags {
+            // roff writes a minus sign as \-.
+            let roff = flag.replace('-', "\\-");
+            assert!(page.contains(&format!("\\fB{roff}\\fR")), "{name} {flag}");
+        }
+    }
+    assert!(flags_in_help(&f, &["run"]).contains(&"--keep-fd".to_string()));
+    // The examples of --help stay lines of their own; hidden testing flags stay hidden.
+    assert!(
+        page.contains(".nf\nnono run \\-\\-allow . \\-\\- claude "),
+        "{page}"
+    );
+    assert!(!page.contains("simulate"), "{page}");
+    assert!(
+        !page.contains(".SH OPTIONS"),
+        "one heading per command: {page}"
+    );
+
+    // groff reads it without a warning (-ww: all of them).
+    let dir = f.root.join("man");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("nono.1"), &page).unwrap();
+    let groff = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .arg(dir.join("nono.1"))
+        .output()
+        .expect("groff (groff-base) is installed");
+    assert_eq!(groff.status.code(), Some(0), "{}", stderr(&groff));
+    assert_eq!(stderr(&groff), "");
 }
 
 /// A fixture with the user profile `mine` and a file named like a built-in profile.
