@@ -1,8 +1,15 @@
 //! The command line: clap definitions only.
 
+use clap::builder::{OsStringValueParser, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
+
+const NONO_EXAMPLES: &str = "\
+Examples:
+  nono run --allow . -- claude   claude works on this project, and nothing else
+  nono why ~/.ssh/id_ed25519     could a sandboxed program read it, and why
+  nono man | man -l -            the manual: every command and flag";
 
 const RUN_EXAMPLES: &str = "\
 Examples:
@@ -23,9 +30,28 @@ Examples:
 
 Exit status: 0 if allowed, 1 if denied, 125 on error.";
 
-/// nono: run any command in a kernel-enforced sandbox.
+const COMPLETIONS_EXAMPLES: &str = "\
+Install (the directories may not exist yet), then start a new shell:
+  bash  mkdir -p ~/.local/share/bash-completion/completions
+        nono completions bash > ~/.local/share/bash-completion/completions/nono
+        (without the bash-completion package: source <(nono completions bash) in ~/.bashrc)
+  zsh   mkdir -p ~/.zfunc && nono completions zsh > ~/.zfunc/_nono
+        and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+  fish  mkdir -p ~/.config/fish/completions
+        nono completions fish > ~/.config/fish/completions/nono.fish
+
+--profile completes profile names (built-in and yours), asking `nono profile list --names`.";
+
+const MAN_EXAMPLES: &str = "\
+Install it where man looks for the pages of programs in ~/.cargo/bin, then: man nono
+  mkdir -p ~/.cargo/share/man/man1
+  nono man > ~/.cargo/share/man/man1/nono.1
+Read it without installing it:
+  nono man | man -l -";
+
+/// Run any program in a kernel-enforced sandbox.
 #[derive(Debug, Parser)]
-#[command(name = "nono", version, about, long_about = None)]
+#[command(name = "nono", bin_name = "nono", version, long_about = None, after_help = NONO_EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -41,54 +67,58 @@ pub enum Command {
     Why(WhyArgs),
     /// List, show, check and create sandbox profiles (used with --profile).
     Profile(crate::profile_cmd::ProfileArgs),
-    /// Print a shell completion script (e.g. `nono completions bash > ~/.local/share/bash-completion/completions/nono`).
+    /// Print a shell completion script (profile names included for bash, zsh and fish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff): every command and flag, as in --help.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
 }
 
 /// Everything that shapes a sandbox; shared by `run` and `why`.
 #[derive(Debug, Args, Default, PartialEq)]
 pub struct SandboxArgs {
     /// Start from profile NAME (built-in or user) or the profile file PATH; flags add to it.
-    #[arg(long, value_name = "NAME|PATH")]
+    #[arg(long, value_name = "NAME|PATH", value_parser = non_empty("an empty name"))]
     pub profile: Option<String>,
     /// Allow read, write, create, delete and execute beneath DIR.
-    #[arg(short = 'a', long = "allow", value_name = "DIR")]
+    #[arg(short = 'a', long = "allow", value_name = "DIR", value_parser = path())]
     pub allow: Vec<PathBuf>,
     /// Allow read, list and execute beneath DIR.
-    #[arg(short = 'r', long = "read", value_name = "DIR")]
+    #[arg(short = 'r', long = "read", value_name = "DIR", value_parser = path())]
     pub read: Vec<PathBuf>,
     /// Allow write, create and delete beneath DIR, without read.
-    #[arg(short = 'w', long = "write", value_name = "DIR")]
+    #[arg(short = 'w', long = "write", value_name = "DIR", value_parser = path())]
     pub write: Vec<PathBuf>,
     /// Allow read, write and execute of one FILE.
-    #[arg(long = "allow-file", value_name = "FILE")]
+    #[arg(long = "allow-file", value_name = "FILE", value_parser = path())]
     pub allow_file: Vec<PathBuf>,
     /// Allow read and execute of one FILE.
-    #[arg(long = "read-file", value_name = "FILE")]
+    #[arg(long = "read-file", value_name = "FILE", value_parser = path())]
     pub read_file: Vec<PathBuf>,
     /// Allow writing one FILE, without read.
-    #[arg(long = "write-file", value_name = "FILE")]
+    #[arg(long = "write-file", value_name = "FILE", value_parser = path())]
     pub write_file: Vec<PathBuf>,
     /// Allow connecting to the Unix socket at PATH (others outside write grants are masked).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = path())]
     pub allow_unix_socket: Vec<PathBuf>,
     /// Lift the protection of a sensitive path (e.g. ~/.aws) that a grant covers.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = path())]
     pub unprotect: Vec<PathBuf>,
     /// Block all network access (a private network namespace with its own loopback).
     #[arg(long)]
     pub net_block: bool,
     /// Keep environment variable NAME although it looks secret or injects code.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = non_empty("an empty name"))]
     pub env_allow: Vec<String>,
     /// Set environment variable NAME to VALUE in the sandbox.
     #[arg(long = "env", value_name = "NAME=VALUE", value_parser = parse_env)]
     pub env_set: Vec<(String, String)>,
-    /// Pass open descriptor N (above 2) to the command; all others are closed.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(3..))]
+    /// Pass open descriptor N (3 or above) to the command; all others above 2 are closed.
+    #[arg(long, value_name = "N", value_parser = parse_keep_fd)]
     pub keep_fd: Vec<i32>,
     /// Run even if this kernel cannot give every protection; each one dropped is printed.
     #[arg(long)]
@@ -147,6 +177,7 @@ pub enum OpArg {
 #[derive(Debug, Args)]
 pub struct WhyArgs {
     /// The path to explain.
+    #[arg(value_parser = path())]
     pub path: PathBuf,
     /// The operation to explain.
     #[arg(long, value_enum, default_value = "read")]
@@ -161,9 +192,48 @@ pub struct WhyArgs {
     pub sandbox: SandboxArgs,
 }
 
+// The value parsers say what is wrong with a value in a few words; `usage` puts the flag and
+// the value in front ("nono: --allow: an empty path").
+
+/// A path, never empty: an empty grant names nothing, so it is refused by name. Any bytes,
+/// not only UTF-8.
+pub fn path() -> impl TypedValueParser<Value = PathBuf> {
+    OsStringValueParser::new().try_map(|value| {
+        if value.is_empty() {
+            Err("an empty path")
+        } else {
+            Ok(PathBuf::from(value))
+        }
+    })
+}
+
+/// A name or other text that cannot be empty; `empty` says what was missing.
+pub fn non_empty(empty: &'static str) -> impl TypedValueParser<Value = String> {
+    StringValueParser::new().try_map(move |value| {
+        if value.is_empty() {
+            Err(empty)
+        } else {
+            Ok(value)
+        }
+    })
+}
+
+fn parse_keep_fd(text: &str) -> Result<i32, String> {
+    match text.parse::<i32>() {
+        Ok(0..=2) => Err(
+            "descriptors 0, 1 and 2 (standard input, output and error) are always passed; --keep-fd is for 3 and above"
+                .into(),
+        ),
+        Ok(fd) if fd > 2 => Ok(fd),
+        _ if text.is_empty() => Err("an empty descriptor number".into()),
+        _ => Err("not a descriptor number (3 or above)".into()),
+    }
+}
+
 fn parse_env(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
-        _ => Err(format!("expected NAME=VALUE, got {text:?}")),
+        _ if text.is_empty() => Err("an empty setting (expected NAME=VALUE)".into()),
+        _ => Err("expected NAME=VALUE".into()),
     }
 }

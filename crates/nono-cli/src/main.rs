@@ -1,34 +1,34 @@
 //! The `nono` command: a thin layer over the `nono` library.
 
 mod cli;
+mod completions;
+mod man;
 mod policy;
 mod profile_cmd;
 mod render;
 mod run;
+mod usage;
 mod why;
 
 use clap::Parser;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 125 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // Read again only here, to keep the start of every run as short as it was.
+            let args: Vec<OsString> = std::env::args_os().collect();
+            return ExitCode::from(usage::report(&e, &args));
         }
     };
     let result = match cli.command {
         cli::Command::Run(args) => run::run(args),
         cli::Command::Why(args) => why::why(args),
         cli::Command::Profile(args) => profile_cmd::profile(args),
-        cli::Command::Completions { shell } => {
-            use clap::CommandFactory;
-            let mut command = cli::Cli::command();
-            clap_complete::generate(shell, &mut command, "nono", &mut std::io::stdout());
-            Ok(0)
-        }
+        cli::Command::Completions { shell } => completions::completions(shell),
+        cli::Command::Man => man::man(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

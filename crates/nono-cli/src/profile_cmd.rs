@@ -1,5 +1,6 @@
 //! Profiles on the command line: `--profile` for `run` and `why`, and `nono profile`.
 
+use crate::cli::{non_empty, path};
 use clap::{Args, Subcommand};
 use nono::profile::{self, Locations, Profile};
 use nono::{one_line, Error, Policy, Result};
@@ -24,24 +25,31 @@ pub struct ProfileArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
     /// List the built-in profiles and your user profiles, with their descriptions.
-    List,
+    List {
+        /// Print only the names that --profile accepts, one a line (for scripts and shell
+        /// completion).
+        #[arg(long)]
+        names: bool,
+    },
     /// Print a profile fully resolved (after extends), as TOML.
     Show {
         /// A built-in or user profile name, or the path of a profile file.
-        #[arg(value_name = "NAME|PATH")]
+        #[arg(value_name = "NAME|PATH", value_parser = non_empty("an empty name"))]
         name: String,
     },
     /// Check a profile file: prints "ok", or the error at FILE:LINE:COLUMN (exit 125).
     Validate {
         /// The profile file.
+        #[arg(value_parser = path())]
         file: PathBuf,
     },
     /// Create the user profile NAME (in $XDG_CONFIG_HOME/nono/profiles); never overwrites.
     Init {
         /// The new profile's name.
+        #[arg(value_parser = non_empty("an empty name"))]
         name: String,
         /// Start from this profile's resolved content instead of a template.
-        #[arg(long, value_name = "NAME|PATH")]
+        #[arg(long, value_name = "NAME|PATH", value_parser = non_empty("an empty name"))]
         from: Option<String>,
     },
     /// Print the JSON Schema of the profile format.
@@ -65,7 +73,8 @@ pub fn with_profile(spec: &str, flags: &Policy) -> Result<(Policy, Vec<String>)>
 pub fn profile(args: ProfileArgs) -> Result<u8> {
     let at = locations()?;
     match args.command {
-        ProfileCommand::List => print(&list(&at)),
+        ProfileCommand::List { names: true } => print(&names(&at)),
+        ProfileCommand::List { names: false } => print(&list(&at)),
         ProfileCommand::Show { name } => {
             let profile = profile::load(&name, &at)?;
             print(&format!(
@@ -168,6 +177,17 @@ fn list(at: &Locations) -> String {
         out.push_str(&format!("  {name:<12} {}\n", one_line(&what)));
     }
     out
+}
+
+/// The names `--profile` accepts, one a line: the built-ins, then the user profiles that do
+/// not reuse a built-in name. Nothing is parsed, so that shell completion stays quick.
+fn names(at: &Locations) -> String {
+    let built_in = profile::BUILT_IN.iter().map(|b| b.name.to_string());
+    let users = profile::user_profiles(at)
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| profile::built_in(name).is_none());
+    built_in.chain(users).map(|name| name + "\n").collect()
 }
 
 fn extends_text(profile: &Profile) -> String {

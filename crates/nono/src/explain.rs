@@ -286,7 +286,7 @@ fn suggest(target: &Path, home: &Path, access: Access) -> String {
 }
 
 /// Quotes a word for a POSIX shell when it needs quoting.
-fn shell_word(word: &str) -> String {
+pub fn shell_word(word: &str) -> String {
     let plain = word
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-~+,:@%".contains(c));
