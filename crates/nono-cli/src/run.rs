@@ -30,7 +30,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let exe = exe?;
     loop {
         executable_inside(&plan, &exe, &machine.cwd)?;
-        warn(&plan);
+        warn(&plan, &machine.cwd);
         let cap_file = nono::prepare::prepare(&plan)?;
         match apply(&plan, &cap_file) {
             Ok(()) => break,
@@ -69,7 +69,13 @@ fn executable_inside(plan: &Plan, exe: &Path, cwd: &Path) -> Result<()> {
 }
 
 /// The loud notices before a run with less than every protection.
-fn warn(plan: &Plan) {
+fn warn(plan: &Plan, cwd: &Path) {
+    for (grant, rule) in plan.redirected_grants(cwd) {
+        eprintln!(
+            "nono: {grant} leads to {} through a symlink",
+            nono::quote_path(&rule.path)
+        );
+    }
     if !plan.layers.dropped.is_empty() {
         eprint!("{}", render::degraded_warning(plan));
     }

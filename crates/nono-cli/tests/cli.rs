@@ -95,7 +95,7 @@ fn conflicting_flags_are_named() {
 #[test]
 fn unknown_unprotect_is_refused() {
     let f = Fixture::new();
-    let out = f.run_sh(&["--allow", ".", "--unprotect", "."], "true");
+    let out = f.run_sh(&["--allow", ".", "--unprotect", "file.txt"], "true");
     assert_eq!(out.status.code(), Some(125));
     assert!(
         stderr(&out).contains("not a protected path"),

@@ -262,17 +262,37 @@ fn nested_run_can_only_narrow() {
     // Positive control: the nested command alone reads the file.
     let bare = f.bare_sh(&nested_read);
     assert_eq!(stdout(&bare), "outside data", "{}", stderr(&bare));
-    // Inside a sandbox that grants only the project, the nested grant cannot widen it; and a
-    // nested read-only grant of the project takes write away.
-    let script =
-        format!("{nested_read}; '{bin}' run --read . -- sh -c 'echo x >> file.txt'; cat file.txt");
-    let out = f.run_sh(&["--allow", "."], &script);
-    assert_eq!(stdout(&out), "project data", "{}", stderr(&out));
+    // Inside a sandbox that grants only the project (and writing one file of it: no
+    // directory in which a protected name could be created), the nested grant cannot widen
+    // it; and a nested read-only grant of the project takes write away.
+    let script = format!(
+        "{nested_read}; '{bin}' run --read . -- sh -c 'echo x >> file.txt'; echo x >> file.txt; cat file.txt"
+    );
+    let out = f.run_sh(&["--read", ".", "--allow-file", "file.txt"], &script);
+    assert_eq!(stdout(&out), "project datax\n", "{}", stderr(&out));
     // The outer view has no `outside`: the nested grant names nothing; and the nested
-    // read-only grant's Landlock layer refuses the write.
+    // read-only grant's Landlock layer refuses the write (the outer one allowed it).
     let err = stderr(&out);
     assert!(err.contains("no such file or directory"), "{err}");
     assert!(err.contains("Permission denied"), "{err}");
+}
+
+#[test]
+fn a_nested_sandbox_is_refused_where_the_run_creates_files_for_the_program() {
+    // Under --allow . the run guards the project's protected names, and its init carries out
+    // every creation under the run's rules, which a narrower Landlock domain could not hold
+    // to: the nested sandbox fails closed rather than narrow less than it says.
+    let f = Fixture::new();
+    let bin = nono_bin().to_string_lossy().into_owned();
+    let script =
+        format!("'{bin}' run --read . -- sh -c 'echo x >> file.txt'; echo rc=$?; cat file.txt");
+    let out = f.run_sh(&["--allow", "."], &script);
+    assert_eq!(stdout(&out), "rc=125\nproject data", "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nono: refused a nested Landlock sandbox"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -103,6 +103,27 @@ fn directories_on_the_way_may_be_made_but_guard_what_follows() {
     );
     assert_eq!(stdout(&out), "rc=1\n", "{}", stderr(&out));
     assert!(absent(&f.home.join(".local/share/keyrings")));
+    // Every protected name beneath a directory made on the way stays guarded, not only the
+    // first the table lists there.
+    let names = [
+        ".local/share/keyrings",
+        ".local/share/applications",
+        ".local/share/dbus-1",
+        ".local/share/systemd",
+        ".local/bin",
+    ];
+    let script: String = names
+        .iter()
+        .map(|n| format!("mkdir ~/{n} 2>/dev/null; "))
+        .chain(["mkdir ~/.local/share/twin; echo done".to_string()])
+        .collect();
+    let g = Fixture::sparse();
+    let out = in_home(&g, &[], &format!("mkdir -p ~/.local/share; {script}"));
+    assert_eq!(stdout(&out), "done\n", "{}", stderr(&out));
+    for n in names {
+        assert!(absent(&g.home.join(n)), "{n}");
+    }
+    assert!(g.home.join(".local/share/twin").is_dir(), "control");
 }
 
 #[test]
@@ -264,4 +285,54 @@ fn a_link_to_a_protected_path_outside_the_grants_cannot_be_repointed() {
     assert_eq!(std::fs::read_link(f.home.join(".ssh")).unwrap(), store);
     assert!(absent(&f.home.join("old")) && absent(&store.join("authorized_keys")));
     assert!(absent(&f.home.join("mine/authorized_keys")));
+}
+
+#[test]
+fn directories_on_path_inside_a_writable_grant_stay_read_only() {
+    let f = Fixture::sparse();
+    let (bin, absent_bin, twin) = (
+        f.project.join("bin"),
+        f.project.join("tools/bin"),
+        f.project.join("bin2"),
+    );
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(&twin).unwrap();
+    let path = format!(
+        "{}:{}:/usr/local/bin:/usr/bin:/bin",
+        bin.display(),
+        absent_bin.display()
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--allow", "."];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[
+            "--",
+            "/bin/sh",
+            "-c",
+            "echo x > bin/git; mkdir -p tools/bin && echo x > tools/bin/git; echo x > bin2/git; echo done",
+        ]);
+        let mut cmd = f.nono(args);
+        cmd.env("PATH", &path);
+        cmd.output().unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(stdout(&out), "done\n", "{}", stderr(&out));
+    assert!(absent(&bin.join("git")) && absent(&absent_bin.join("git")));
+    assert!(
+        stderr(&out).contains("a protected name (group path)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        read(&twin.join("git")),
+        "x\n",
+        "control: a directory not on PATH"
+    );
+    // Positive control in the same conditions: lifted, both are written.
+    let bin_s = bin.to_string_lossy().into_owned();
+    let absent_s = absent_bin.to_string_lossy().into_owned();
+    let out = run(&["--unprotect", &bin_s, "--unprotect", &absent_s]);
+    assert_eq!(stdout(&out), "done\n", "{}", stderr(&out));
+    assert_eq!(read(&bin.join("git")), "x\n");
+    assert_eq!(read(&absent_bin.join("git")), "x\n");
 }

@@ -5,9 +5,11 @@
 mod common;
 use common::*;
 
-/// `sh -c SCRIPT` inside `nono run --allow .`, where the script runs nono again.
+/// `sh -c SCRIPT` inside `nono run --read . --allow-file file.txt`, where the script runs
+/// nono again. (A run with a directory to write in guards protected names there, and refuses
+/// nested sandboxes: `containment::a_nested_sandbox_is_refused_where_the_run_creates_files_for_the_program`.)
 fn outer(f: &Fixture, script: &str) -> std::process::Output {
-    f.run_sh(&["--allow", "."], script)
+    f.run_sh(&["--read", ".", "--allow-file", "file.txt"], script)
 }
 
 #[test]

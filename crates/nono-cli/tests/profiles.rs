@@ -599,7 +599,7 @@ fn agent_state_that_does_not_exist_yet_is_skipped() {
         &f,
         &["run", "--profile", "claude-code", "--dry-run", "--", "true"],
     ));
-    assert!(!stdout(&plan).contains(".claude"), "{}", stdout(&plan));
+    assert!(!stdout(&plan).contains("~/.claude "), "{}", stdout(&plan));
     std::fs::create_dir_all(f.home.join(".claude")).unwrap();
     let plan = output(nono(
         &f,

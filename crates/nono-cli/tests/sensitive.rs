@@ -19,7 +19,7 @@ use std::process::Command;
 fn home_entries(f: &Fixture) -> Vec<Sensitive> {
     let entries: Vec<Sensitive> = documented_sensitive(&f.home)
         .into_iter()
-        .filter(|e| !e.system)
+        .filter(|e| !e.system && !e.project)
         .collect();
     assert!(entries.len() > 50, "the documented home entries");
     entries
@@ -144,6 +144,111 @@ fn an_agent_creates_its_own_login_on_its_first_run_and_no_other_program_can() {
     let out = f.run_sh(&["--profile", "claude-code", "--allow", "~"], script);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(read(&login), "token\n");
+}
+
+/// The documented project entries, rooted at `root` instead of the fixture's project.
+fn project_entries(f: &Fixture, root: &Path) -> Vec<Sensitive> {
+    let entries: Vec<Sensitive> = documented_sensitive(&f.home)
+        .into_iter()
+        .filter(|e| e.project)
+        .map(|e| {
+            let rel = e.path.strip_prefix(&f.project).unwrap();
+            let mut moved =
+                Sensitive::new(&e.documented, &e.group, e.hidden, e.dir, root.join(rel));
+            moved.project = true;
+            moved
+        })
+        .collect();
+    assert!(entries.len() > 10, "the documented project entries");
+    entries
+}
+
+#[test]
+fn every_project_entry_is_read_only_at_a_grant_and_in_every_repository_in_it() {
+    let f = Fixture::sparse();
+    let repo = f.project.join("libs/inner");
+    std::fs::create_dir_all(&repo).unwrap();
+    let init = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let mut entries = project_entries(&f, &f.project);
+    entries.extend(project_entries(&f, &repo));
+    // A directory of the project that is no repository: no protection there (the control).
+    let plain = project_entries(&f, &f.project.join("docs"));
+    for e in entries.iter().chain(&plain) {
+        e.seed(&e.path, &e.twin);
+    }
+    let before: Vec<String> = entries.iter().map(|e| host(e.dir, &e.path)).collect();
+    let mut all = targets(&entries, true);
+    all.extend(targets(&plain, false));
+    let got = attempts(files_probe(&f, &["--allow".into(), ".".into()]), &all);
+    for (e, content) in entries.iter().zip(&before) {
+        assert_protected(e, &got, content);
+    }
+    for e in &plain {
+        assert_eq!(
+            got[&key(&e.path)].write,
+            "ok",
+            "{} outside a repository",
+            e.path.display()
+        );
+    }
+    // Positive control in the same conditions: each lifted, each written.
+    let mut flags = vec!["--allow".to_string(), ".".into()];
+    for e in &entries {
+        flags.extend(["--unprotect".to_string(), key(&e.path)]);
+    }
+    let got = attempts(files_probe(&f, &flags), &targets(&entries, false));
+    for e in &entries {
+        assert_eq!(
+            got[&key(&e.path)].write,
+            "ok",
+            "control: {}",
+            e.path.display()
+        );
+        assert!(planted(e.dir, &e.path), "control: {}", e.path.display());
+    }
+}
+
+#[test]
+fn absent_project_entries_cannot_be_created_at_a_grant() {
+    let f = Fixture::sparse();
+    let entries = project_entries(&f, &f.project);
+    // Create each (its directory first), and a twin beside it: the positive control.
+    let mut script = String::new();
+    for e in &entries {
+        for (path, what) in [(&e.path, "entry"), (&e.twin, "twin")] {
+            let (dir, file) = if e.dir {
+                (path.clone(), path.join("x"))
+            } else {
+                (path.parent().unwrap().to_path_buf(), path.clone())
+            };
+            script.push_str(&format!(
+                "mkdir -p '{}' 2>/dev/null; echo {what} > '{}' 2>/dev/null || true\n",
+                dir.display(),
+                file.display()
+            ));
+        }
+    }
+    let out = f.run_sh(&["--allow", "."], &script);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for e in &entries {
+        let made = if e.dir {
+            e.path.join("x")
+        } else {
+            e.path.clone()
+        };
+        assert!(!made.exists(), "{} was created", e.documented);
+        let twin = if e.dir {
+            e.twin.join("x")
+        } else {
+            e.twin.clone()
+        };
+        assert_eq!(read(&twin), "twin\n", "twin of {}", e.documented);
+    }
 }
 
 #[test]

@@ -42,6 +42,7 @@ fn the_documented_lists_match_the_tables() {
     let table = nono::sensitive::TABLE.iter().map(|entry| {
         let path = match entry.root {
             Root::Home => format!("~/{}", entry.path),
+            Root::Project => format!("./{}", entry.path),
             Root::System => entry.path.to_string(),
         };
         let protection = match entry.protection {

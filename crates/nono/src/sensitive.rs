@@ -17,12 +17,15 @@ pub enum Protection {
 }
 
 /// Where a table entry lives.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Root {
     /// Relative to the user's home directory.
     Home,
     /// An absolute system path.
     System,
+    /// Relative to the root of each writable grant and of each git work tree in one: files a
+    /// project carries that make a tool run commands when the user next opens it.
+    Project,
 }
 
 /// One row of the table.
@@ -66,6 +69,17 @@ const fn owned(
         path,
         protection,
         owners,
+        reason,
+    }
+}
+
+const fn project(group: &'static str, path: &'static str, reason: &'static str) -> Sensitive {
+    Sensitive {
+        group,
+        root: Root::Project,
+        path,
+        protection: Protection::ReadOnly,
+        owners: &[],
         reason,
     }
 }
@@ -186,7 +200,11 @@ pub const TABLE: &[Sensitive] = &[
     owned("agent-credentials", ".codex/auth.json", Hidden, &["codex"], "Codex CLI API key or OAuth tokens"),
     owned("agent-credentials", ".gemini/oauth_creds.json", Hidden, &["gemini-cli"], "Gemini CLI OAuth refresh token"),
     owned("agent-credentials", ".gemini/.env", Hidden, &["gemini-cli"], "Gemini CLI API keys"),
+    owned("agent-credentials", ".gemini/google_accounts.json", Hidden, &["gemini-cli"], "Gemini CLI Google account"),
+    owned("agent-credentials", ".gemini/gemini-credentials.json", Hidden, &["gemini-cli"], "Gemini CLI tokens in file storage"),
+    owned("agent-credentials", ".gemini/mcp-oauth-tokens.json", Hidden, &["gemini-cli"], "Gemini CLI tokens of MCP servers"),
     owned("agent-credentials", ".local/share/opencode/auth.json", Hidden, &["opencode"], "opencode provider keys and tokens"),
+    owned("agent-credentials", ".local/share/opencode/mcp-auth.json", Hidden, &["opencode"], "opencode tokens of MCP servers"),
     owned("agent-credentials", ".config/goose/secrets.yaml", Hidden, &["goose"], "goose API keys"),
     owned("agent-credentials", ".aider.conf.yml", Hidden, &["aider"], "aider API keys; lint-cmd and test-cmd run commands"),
     owned("agent-credentials", ".config/anthropic/credentials", Hidden, &["claude-code"], "Anthropic profile store: API keys and tokens"),
@@ -373,17 +391,57 @@ pub const TABLE: &[Sensitive] = &[
     home("tool-config", ".config/direnv", ReadOnly, "direnv configuration"),
     home("tool-config", ".local/share/direnv/allow", ReadOnly, "which .envrc files direnv runs without asking"),
     home("agent-config", ".claude/settings.json", ReadOnly, "Claude Code hooks, apiKeyHelper, statusLine and MCP commands"),
-    owned("agent-config", ".claude/plugins", ReadOnly, &["claude-code"], "Claude Code plugins: hooks and MCP servers"),
-    owned("agent-config", ".codex/config.toml", ReadOnly, &["codex"], "Codex notify and MCP server commands"),
-    owned("agent-config", ".gemini/settings.json", ReadOnly, &["gemini-cli"], "Gemini CLI MCP servers and tool commands"),
-    home("agent-config", ".gemini/extensions", ReadOnly, "Gemini CLI extensions"),
-    owned("agent-config", ".config/opencode/opencode.json", ReadOnly, &["opencode"], "opencode MCP servers and commands"),
-    owned("agent-config", ".config/opencode/opencode.jsonc", ReadOnly, &["opencode"], "opencode MCP servers and commands"),
-    home("agent-config", ".config/opencode/plugins", ReadOnly, "opencode plugins"),
-    owned("agent-config", ".config/goose/config.yaml", ReadOnly, &["goose"], "goose extensions and their commands"),
+    home("agent-config", ".claude/plugins", ReadOnly, "Claude Code plugins: hooks and MCP servers"),
+    home("agent-config", ".claude/commands", ReadOnly, "Claude Code commands: their ! lines run in the shell"),
+    home("agent-config", ".claude/agents", ReadOnly, "Claude Code subagents: their tools and hooks"),
+    home("agent-config", ".claude/skills", ReadOnly, "Claude Code skills: scripts the agent runs"),
+    home("agent-config", ".claude/hooks", ReadOnly, "Claude Code hook scripts"),
+    home("agent-config", ".mcp.json", ReadOnly, "MCP servers Claude Code starts in every project"),
+    home("agent-config", ".codex/config.toml", ReadOnly, "Codex notify and MCP server commands"),
+    home("agent-config", ".codex/hooks.json", ReadOnly, "Codex hook commands"),
+    home("agent-config", ".codex/rules", ReadOnly, "Codex rules: which commands run without asking"),
+    home("agent-config", ".gemini/settings.json", ReadOnly, "Gemini CLI MCP servers and tool commands"),
+    home("agent-config", ".gemini/extensions", ReadOnly, "Gemini CLI extensions: MCP servers and commands"),
+    home("agent-config", ".gemini/commands", ReadOnly, "Gemini CLI commands: !{...} runs in the shell"),
+    home("agent-config", ".gemini/policies", ReadOnly, "Gemini CLI policies: which tools run without asking"),
+    home("agent-config", ".config/opencode/opencode.json", ReadOnly, "opencode MCP servers and commands"),
+    home("agent-config", ".config/opencode/opencode.jsonc", ReadOnly, "opencode MCP servers and commands"),
+    home("agent-config", ".config/opencode/plugin", ReadOnly, "opencode plugins: code run at start"),
+    home("agent-config", ".config/opencode/plugins", ReadOnly, "opencode plugins: code run at start"),
+    home("agent-config", ".config/opencode/tool", ReadOnly, "opencode tools: code the agent runs"),
+    home("agent-config", ".config/opencode/tools", ReadOnly, "opencode tools: code the agent runs"),
+    home("agent-config", ".config/opencode/command", ReadOnly, "opencode commands"),
+    home("agent-config", ".config/opencode/commands", ReadOnly, "opencode commands"),
+    home("agent-config", ".config/opencode/agent", ReadOnly, "opencode agents: their tools and permissions"),
+    home("agent-config", ".config/opencode/agents", ReadOnly, "opencode agents: their tools and permissions"),
+    home("agent-config", ".config/goose/config.yaml", ReadOnly, "goose extensions and their commands"),
     home("agent-config", ".cursor/mcp.json", ReadOnly, "Cursor MCP server commands"),
+    home("agent-config", ".aider.model.settings.yml", ReadOnly, "aider model settings: extra parameters sent with every request"),
     home("agent-config", ".copilot/mcp-config.json", ReadOnly, "Copilot CLI MCP server commands"),
     home("nono", ".config/nono", ReadOnly, "nono's own profiles: a sandbox must never widen its next one"),
+    project("agent-config", ".claude/settings.json", "Claude Code project hooks, MCP servers and permissions"),
+    project("agent-config", ".claude/settings.local.json", "Claude Code local hooks, MCP servers and permissions"),
+    project("agent-config", ".claude/commands", "Claude Code commands: their ! lines run in the shell"),
+    project("agent-config", ".claude/agents", "Claude Code subagents: their tools and hooks"),
+    project("agent-config", ".claude/skills", "Claude Code skills: scripts the agent runs"),
+    project("agent-config", ".claude/hooks", "Claude Code hook scripts"),
+    project("agent-config", ".mcp.json", "MCP servers Claude Code starts for the project"),
+    project("agent-config", ".codex/config.toml", "Codex project settings: MCP servers and notify commands"),
+    project("agent-config", ".codex/hooks", "Codex hook scripts"),
+    project("agent-config", ".gemini/settings.json", "Gemini CLI project MCP servers and tool commands"),
+    project("agent-config", ".gemini/commands", "Gemini CLI commands: !{...} runs in the shell"),
+    project("agent-config", ".gemini/extensions", "Gemini CLI extensions: MCP servers and commands"),
+    project("agent-config", "opencode.json", "opencode project MCP servers, formatters and plugins"),
+    project("agent-config", "opencode.jsonc", "opencode project MCP servers, formatters and plugins"),
+    project("agent-config", ".opencode", "opencode project plugins and tools: code it runs"),
+    project("agent-config", ".aider.conf.yml", "aider lint and test commands"),
+    project("agent-config", ".cursor/mcp.json", "Cursor MCP server commands"),
+    project("editor-config", ".vscode/tasks.json", "VS Code tasks, some run when the folder opens"),
+    project("editor-config", ".vscode/settings.json", "VS Code workspace settings: tool paths and terminal profiles it runs"),
+    project("editor-config", ".envrc", "run by direnv on entering the directory"),
+    project("hook-config", ".pre-commit-config.yaml", "the commands pre-commit runs at every commit"),
+    project("hook-config", ".husky", "husky's git hook scripts"),
+    project("hook-config", "lefthook.yml", "the commands lefthook runs from git hooks"),
     system("/etc/shadow", "password hashes"),
     system("/etc/shadow-", "password hashes (backup)"),
     system("/etc/gshadow", "group password hashes"),
@@ -421,7 +479,9 @@ mod tests {
     fn home_entries_are_relative_and_system_entries_absolute() {
         for entry in TABLE {
             match entry.root {
-                Root::Home => assert!(!entry.path.starts_with('/'), "{}", entry.path),
+                Root::Home | Root::Project => {
+                    assert!(!entry.path.starts_with('/'), "{}", entry.path)
+                }
                 Root::System => assert!(entry.path.starts_with('/'), "{}", entry.path),
             }
             assert!(!entry.path.ends_with('/') && !entry.path.contains(".."));
@@ -432,14 +492,15 @@ mod tests {
     fn no_entry_is_listed_twice() {
         let mut seen = std::collections::HashSet::new();
         for entry in TABLE {
-            assert!(seen.insert(entry.path), "duplicate {}", entry.path);
+            let key = (entry.root, entry.path);
+            assert!(seen.insert(key), "duplicate {}", entry.path);
         }
     }
 
     #[test]
     fn no_entry_lies_inside_another() {
         for a in TABLE {
-            for b in TABLE {
+            for b in TABLE.iter().filter(|b| b.root == a.root) {
                 let inside = b
                     .path
                     .strip_prefix(a.path)

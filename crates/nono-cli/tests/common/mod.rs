@@ -21,8 +21,10 @@ pub struct Sensitive {
     pub hidden: bool,
     /// A directory, or else a file.
     pub dir: bool,
-    /// An absolute system path, or else one in the home.
+    /// An absolute system path, or else one in the home (or a project).
     pub system: bool,
+    /// A path in each project (documented as `./PATH`), here in `home/project`.
+    pub project: bool,
     /// Where it is: in the given home, or the system path.
     pub path: PathBuf,
     /// An unprotected sibling of the same shape and a similar name: the entry's path with
@@ -39,12 +41,15 @@ pub fn documented_sensitive(home: &Path) -> Vec<Sensitive> {
         .map(|row| {
             let dir = row[0].ends_with('/');
             let documented = row[0].trim_end_matches('/');
-            let (system, path) = match documented.strip_prefix("~/") {
-                Some(rel) => (false, home.join(rel)),
-                None => (true, PathBuf::from(documented)),
-            };
+            let (system, project, path) =
+                match (documented.strip_prefix("~/"), documented.strip_prefix("./")) {
+                    (Some(rel), _) => (false, false, home.join(rel)),
+                    (_, Some(rel)) => (false, true, home.join("project").join(rel)),
+                    _ => (true, false, PathBuf::from(documented)),
+                };
             let mut entry = Sensitive::new(documented, &row[1], row[2] == "hidden", dir, path);
             entry.system = system;
+            entry.project = project;
             entry.owners = row[3]
                 .split(", ")
                 .filter(|o| !o.is_empty())
@@ -66,6 +71,7 @@ impl Sensitive {
             hidden,
             dir,
             system: false,
+            project: false,
             path,
             twin: twin.into(),
             owners: Vec::new(),
@@ -170,7 +176,7 @@ impl Fixture {
         std::fs::write(project.join("file.txt"), "project data").unwrap();
         std::fs::write(outside.join("file.txt"), "outside data").unwrap();
         for entry in documented_sensitive(&home) {
-            if seed && !entry.system {
+            if seed && !entry.system && !entry.project {
                 entry.seed(&entry.path, &entry.twin);
             }
         }

@@ -55,12 +55,15 @@ pub fn repositories(root: &Path, budget: usize) -> Result<Vec<PathBuf>, Exceeded
         let mut subdirs: Vec<Vec<u8>> = Vec::new();
         let mut is_repo = false;
         let mut is_cache = false;
+        // A bare repository: HEAD, objects/ and refs/.
+        let mut bare = 0;
         let mut entries = RawDir::new(&dir, &mut buf);
         while let Some(Ok(entry)) = entries.next() {
             let name = entry.file_name().to_bytes();
             match name {
                 b"." | b".." => continue,
                 b".git" => is_repo = true,
+                b"HEAD" | b"objects" | b"refs" => bare += 1,
                 b"CACHEDIR.TAG" | b"pyvenv.cfg" => is_cache = true,
                 _ => {}
             }
@@ -72,11 +75,11 @@ pub fn repositories(root: &Path, budget: usize) -> Result<Vec<PathBuf>, Exceeded
                 subdirs.push(name.to_vec());
             }
         }
-        if is_repo {
+        if is_repo || bare == 3 && crate::git::is_bare(&path) {
             found.push(path.clone());
         }
-        if is_cache {
-            continue;
+        if is_cache || bare == 3 {
+            continue; // nothing of the user's below a cache or inside a bare repository
         }
         for name in subdirs {
             let name = std::ffi::OsStr::from_bytes(&name);

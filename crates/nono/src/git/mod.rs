@@ -55,6 +55,11 @@ impl CodePaths {
 /// of a linked worktree and of every submodule, and a `core.hooksPath` directory.
 pub fn code_paths(dir: &Path) -> CodePaths {
     let mut out = CodePaths::default();
+    if is_bare(dir) {
+        // A bare repository (a push target): its hooks run when the host pushes to it.
+        add_repository(dir, dir, &mut out, 0);
+        return out;
+    }
     let Some(git_dir) = git_dir(dir) else {
         return out;
     };
@@ -68,6 +73,41 @@ pub fn code_paths(dir: &Path) -> CodePaths {
         }
     }
     out
+}
+
+/// Whether `dir` is a bare repository: `HEAD`, `objects/` and `refs/` in it.
+pub fn is_bare(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
+}
+
+/// The git directory `path` lies in, if any: a `.git` on the way (or `path` itself), or a
+/// bare repository above it. A grant there (a linked worktree's common directory, which its
+/// commits write to) must keep the hooks and configuration git runs read-only.
+pub fn git_dir_holding(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == ".git") || *a != path && is_bare(a))
+        .map(Path::to_path_buf)
+}
+
+/// The code-running paths of the git directory `git_dir` itself (its work tree, for a
+/// relative `core.hooksPath`, is the directory holding a `.git`).
+pub fn git_dir_code_paths(git_dir: &Path) -> CodePaths {
+    let mut out = CodePaths::default();
+    let work_tree = match git_dir.file_name() {
+        Some(name) if name == ".git" => git_dir.parent().unwrap_or(git_dir),
+        _ => git_dir,
+    };
+    add_repository(git_dir, work_tree, &mut out, 0);
+    out
+}
+
+/// The work tree of the repository `path` lies in below its top, if any: the nearest
+/// directory above `path` with a `.git`.
+pub fn enclosing_work_tree(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .find(|a| fs::symlink_metadata(a.join(".git")).is_ok())
+        .map(Path::to_path_buf)
 }
 
 /// `dir/.git` as a directory, or the directory a `.git` file points to (worktrees, submodules).
@@ -90,6 +130,14 @@ fn add_repository(git_dir: &Path, work_tree: &Path, out: &mut CodePaths, depth: 
     for file in ["config", "config.worktree"] {
         if let Some(hooks) = hooks_path(&git_dir.join(file), work_tree) {
             out.note(hooks, true);
+        }
+    }
+    // Linked worktrees keep their own configuration and pointer here.
+    if let Ok(entries) = fs::read_dir(git_dir.join("worktrees")) {
+        for entry in entries.flatten() {
+            for file in ["config.worktree", "commondir"] {
+                out.note(entry.path().join(file), false);
+            }
         }
     }
     // Submodules keep their git directories under modules/, possibly nested.

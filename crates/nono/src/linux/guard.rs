@@ -38,6 +38,8 @@ pub struct NameGuard {
     entries: Vec<Guarded>,
     home: PathBuf,
     reported: std::collections::HashSet<PathBuf>,
+    /// Whether a refused nested sandbox was reported.
+    narrowing_reported: bool,
 }
 
 impl NameGuard {
@@ -67,6 +69,7 @@ impl NameGuard {
             entries,
             home: plan.home.clone(),
             reported: Default::default(),
+            narrowing_reported: false,
         }
     }
 
@@ -77,13 +80,26 @@ impl NameGuard {
 
     /// The guarded entry for creating `name` in `dir`, if any.
     fn guarding(&self, dir: &OwnedFd, name: &OsStr) -> Option<usize> {
+        // The strictest: a name protected itself before one on the way to others.
+        self.matching(dir, name)
+            .into_iter()
+            .min_by_key(|&i| self.entries[i].names.len())
+    }
+
+    /// Every guarded name `name` in `dir` starts.
+    fn matching(&self, dir: &OwnedFd, name: &OsStr) -> Vec<usize> {
         let name = trim_slashes(name);
-        let stat = rustix::fs::fstat(dir).ok()?;
-        self.entries.iter().position(|g| {
-            g.dev == stat.st_dev
-                && g.ino == stat.st_ino
-                && g.names.first().map(OsString::as_os_str) == Some(name)
-        })
+        let Ok(stat) = rustix::fs::fstat(dir) else {
+            return Vec::new();
+        };
+        (0..self.entries.len())
+            .filter(|&i| {
+                let g = &self.entries[i];
+                g.dev == stat.st_dev
+                    && g.ino == stat.st_ino
+                    && g.names.first().map(OsString::as_os_str) == Some(name)
+            })
+            .collect()
     }
 
     /// Refuses, and tells the user once per path which flag would allow it.
@@ -136,6 +152,19 @@ impl NameGuard {
         req: &Request,
     ) -> Result<Answer, Errno> {
         match call {
+            Call::Narrow => {
+                // The init creates names for every process of the run, under the run's own
+                // Landlock domain: it cannot tell a narrower domain's processes apart, so it
+                // would carry out their creations under the wider rules. Refused, so that a
+                // nested sandbox fails closed instead of holding less than it says.
+                if !self.narrowing_reported {
+                    self.narrowing_reported = true;
+                    eprintln!(
+                        "nono: refused a nested Landlock sandbox: this run guards protected names that do not exist yet, and creates files for the program under its own rules, which a narrower sandbox could not narrow; run the inner command with nono's outer flags narrowed instead"
+                    );
+                }
+                Ok(Answer::Value(Err(libc::EPERM)))
+            }
             Call::Open {
                 dirfd,
                 path,
@@ -191,21 +220,21 @@ impl NameGuard {
                 if parent.name.is_empty() {
                     return Err(Errno::EXIST);
                 }
-                let guarded = self.guarding(&parent.dir, &parent.name);
-                if let Some(i) = guarded {
+                if let Some(i) = self.guarding(&parent.dir, &parent.name) {
                     if self.entries[i].names.len() == 1 {
                         return Ok(Answer::Value(self.refuse(i)));
                     }
                 }
+                let on_the_way = self.matching(&parent.dir, &parent.name);
                 let name = last_name(&parent);
                 with_umask(process.umask, || {
                     rustix::fs::mkdirat(&parent.dir, name.as_os_str(), Mode::from_raw_mode(mode))
                 })?;
-                if let Some(i) = guarded {
-                    // A directory on the way to a protected name: it guards the rest now.
-                    if let Ok(stat) =
-                        rustix::fs::statat(&parent.dir, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW)
-                    {
+                // A directory on the way to protected names: it guards the rest of each now.
+                let made =
+                    rustix::fs::statat(&parent.dir, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW);
+                if let Ok(stat) = made {
+                    for i in on_the_way {
                         let g = &self.entries[i];
                         let next = Guarded {
                             dev: stat.st_dev,
@@ -349,6 +378,8 @@ enum Answer {
 
 /// A mediated call, its arguments read from the program.
 enum Call {
+    /// `landlock_restrict_self`: a process entering a narrower Landlock sandbox.
+    Narrow,
     Open {
         dirfd: i32,
         path: Vec<u8>,
@@ -524,6 +555,7 @@ impl Call {
                 new: s(a[3])?,
                 flags: a[4] as u32,
             }),
+            libc::SYS_landlock_restrict_self => Ok(Call::Narrow),
             _ => Err(libc::ENOSYS),
         }
     }

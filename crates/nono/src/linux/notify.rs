@@ -22,6 +22,8 @@ fn mediated() -> Vec<(libc::c_long, Option<u32>)> {
         (libc::SYS_symlinkat, None),
         (libc::SYS_linkat, None),
         (libc::SYS_renameat2, None),
+        // A narrower Landlock sandbox inside the run: refused (see `guard`).
+        (libc::SYS_landlock_restrict_self, None),
     ];
     #[cfg(target_arch = "x86_64")]
     calls.extend([

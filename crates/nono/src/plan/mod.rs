@@ -364,6 +364,27 @@ impl Rule {
 }
 
 impl Plan {
+    /// The user's grants that a symlink takes somewhere other than the path they name, each
+    /// with what was named (`--allow build`): a run prints them every time, since a link in a
+    /// place an earlier run could write may have been planted.
+    /// `cwd` is the directory relative grants were given in.
+    pub fn redirected_grants(&self, cwd: &std::path::Path) -> Vec<(String, &Rule)> {
+        self.rules
+            .iter()
+            .filter_map(|rule| {
+                let Source::Grant { flag, given } = &rule.source else {
+                    return None;
+                };
+                let named = match given.strip_prefix("~") {
+                    Ok(rest) => self.home.join(rest),
+                    Err(_) => cwd.join(given),
+                };
+                let label = format!("{} {}", flag.flag(), crate::paths::quote(given));
+                (crate::paths::normalize(&named) != rule.path).then_some((label, rule))
+            })
+            .collect()
+    }
+
     /// Masked sensitive paths, in table order.
     pub fn masks(&self) -> impl Iterator<Item = &SensitivePath> {
         self.sensitive

@@ -82,15 +82,41 @@ fn check_grant(grant: &Entry<Grant>, home: &Path, cwd: &Path) -> Result<()> {
         )));
     };
     match (flag.is_file(), meta.is_dir()) {
-        (true, true) => Err(grant.origin.error(format!(
-            "{what}: is a directory (use {})",
-            key.trim_end_matches("_file")
-        ))),
-        (false, false) => Err(grant
-            .origin
-            .error(format!("{what}: is not a directory (use {key}_file)"))),
-        _ => Ok(()),
+        (true, true) => {
+            return Err(grant.origin.error(format!(
+                "{what}: is a directory (use {})",
+                key.trim_end_matches("_file")
+            )))
+        }
+        (false, false) => {
+            return Err(grant
+                .origin
+                .error(format!("{what}: is not a directory (use {key}_file)")))
+        }
+        _ => {}
     }
+    if let Some(real) = followed_symlink(path, home, cwd) {
+        return Err(grant.origin.error(format!(
+            "{what}: leads to {} through a symlink; a profile's grant never follows a symlink out of the place it names (an earlier sandboxed run could have planted it): name {} in the profile, or grant it on the command line",
+            quote(&real),
+            quote(&real)
+        )));
+    }
+    Ok(())
+}
+
+/// Where `path` really leads, if a symlink below its anchor (the home for `~/...`, the
+/// current directory for a relative path) takes it elsewhere. Places a sandboxed run may
+/// have written; absolute paths name system places and may follow the system's links.
+fn followed_symlink(path: &Path, home: &Path, cwd: &Path) -> Option<PathBuf> {
+    let (anchor, rest) = match path.strip_prefix("~") {
+        Ok(rest) => (home, rest),
+        Err(_) if path.is_relative() => (cwd, path),
+        Err(_) => return None,
+    };
+    let lexical = paths::normalize(&paths::canonical(anchor).ok()?.join(rest));
+    let real = paths::canonical(&where_is(path, home, cwd)).ok()?;
+    (real != lexical).then_some(real)
 }
 
 /// The profile key of a grant flag: `--allow-file` -> `allow_file`.
