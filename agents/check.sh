@@ -16,6 +16,7 @@
 # volatile parts (paths, ids, times, nono's own notices).
 #
 # Usage: agents/check.sh [AGENT...]      (default: every agent; from anywhere)
+#        agents/check.sh --table RUN_DIR  (print the table of an earlier run again)
 #   agents: claude-code codex gemini-cli opencode aider goose (named like their nono profiles)
 # Knobs (environment):
 #   NONO_BIN        the nono binary to check (default: build the workspace, release)
@@ -355,12 +356,14 @@ verdict() { # verdict BASE_PREFIX PREFIX
     [ "$brc" = "$nrc" ] || out+=("$(status_word "$brc") -> $(status_word "$nrc")")
     if ! cmp -s "$b.out" "$n.out"; then
         local line
-        line=$(diff "$b.out" "$n.out" | sed -n 's/^> //p' | grep -v '^[[:space:]]*$' | head -n1 | cut -c1-90)
+        line=$(diff "$b.out" "$n.out" | sed -n 's/^> //p' | grep -v '^[[:space:]]*$' | head -n1 |
+            sed 's/ (the sandbox may not allow it: .*//')
+        [ ${#line} -gt 90 ] && line="${line:0:87}..."
         out+=("output${line:+: $line}")
     fi
     local missing extra
-    missing=$(comm -23 "$b.state" "$n.state" | head -n2 | paste -sd, -)
-    extra=$(comm -13 "$b.state" "$n.state" | head -n2 | paste -sd, -)
+    missing=$(comm -23 "$b.state" "$n.state" | head -n2 | paste -sd, - | sed 's/,/, /g')
+    extra=$(comm -13 "$b.state" "$n.state" | head -n2 | paste -sd, - | sed 's/,/, /g')
     [ -n "$missing" ] && out+=("not created: $missing")
     [ -n "$extra" ] && out+=("extra: $extra")
     if [ ${#out[@]} -eq 0 ]; then
@@ -396,6 +399,14 @@ print_table() {
 
 # --- main -----------------------------------------------------------------------------------
 main() {
+    if [ "${1:-}" = --table ]; then # print the table of an earlier run again
+        OUT=${2:?--table needs a run directory}
+        local x
+        AGENTS=()
+        for x in "${ALL_AGENTS[@]}"; do [ -d "$OUT/$x" ] && AGENTS+=("$x"); done
+        print_table
+        return 0
+    fi
     if [ $# -gt 0 ]; then AGENTS=("$@"); else AGENTS=("${ALL_AGENTS[@]}"); fi
     local a
     for a in "${AGENTS[@]}"; do agent_def "$a"; done
