@@ -29,8 +29,8 @@
 #   RUN_TIMEOUT     seconds for a non-interactive run (default 90)
 #   TUI_WAIT        seconds a TUI gets to settle before its screen is read (default 20)
 #
-# Needs: bash, git, tmux, python3 (with venv), curl-free network access to the package
-# registries; installs missing Debian packages as root. Not part of the test suite, not run by
+# Needs: bash, git, tmux, tar, python3 (with venv) and the package registries; installs
+# missing Debian packages as root. Not part of the test suite, not run by
 # CI. See agents/README.md and docs/agents.md.
 set -euo pipefail
 
@@ -75,7 +75,7 @@ NPM_PACKAGES=(@anthropic-ai/claude-code @openai/codex @google/gemini-cli opencod
 # --- 1. tools -------------------------------------------------------------------------------
 install_missing() {
     local missing=() pair cmd pkg
-    for pair in tmux:tmux git:git python3:python3 cmp:diffutils; do
+    for pair in tmux:tmux git:git tar:tar python3:python3 cmp:diffutils; do
         cmd=${pair%%:*} pkg=${pair#*:}
         command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
     done
@@ -98,7 +98,7 @@ agent_env() { # agent_env HOME CMD...
     local h=$1 v
     shift
     local e=(HOME="$h" USER="$(id -un)" LOGNAME="$(id -un)" SHELL=/bin/bash LANG=C.UTF-8
-        TERM="${TERM_OVERRIDE:-xterm-256color}" PATH="$(agent_path "$h")")
+        TERM=xterm-256color PATH="$(agent_path "$h")")
     for v in "${PASS_VARS[@]}"; do
         [ -n "${!v:-}" ] && e+=("$v=${!v}")
     done
@@ -185,6 +185,11 @@ new_home() {
     for f in .bashrc .profile .npmrc; do
         [ -f "$d/$f" ] && cp --remove-destination "$INSTALLED/$f" "$d/$f"
     done
+    # npm's cache index is appended to in place (opencode installs its plugins through it).
+    if [ -d "$d/.npm/_cacache/index-v5" ]; then
+        rm -rf "$d/.npm/_cacache/index-v5"
+        cp -a "$INSTALLED/.npm/_cacache/index-v5" "$d/.npm/_cacache/index-v5"
+    fi
     if [ -n "$state" ]; then
         cp -a --remove-destination "$state/." "$d/"
     else
