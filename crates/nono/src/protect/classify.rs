@@ -37,6 +37,16 @@ impl Classifier<'_> {
             if let Ok(found) = resolver.resolve(&dir) {
                 break found;
             }
+            // A directory grant the run makes before it starts (`create`): the name will be
+            // created in it, so it is guarded there.
+            let planned = paths::canonical_or_planned(&dir);
+            if self.grants.iter().any(|g| !g.file && g.path == planned) {
+                break paths::Resolved {
+                    path: planned,
+                    dir: true,
+                    links: Vec::new(),
+                };
+            }
         };
         if !found.dir {
             return;
