@@ -162,8 +162,32 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
             out,
             "\nprotected names that do not exist yet (refused if the program creates them):"
         );
+        // One line per directory: a grant with many repositories holds thousands of names.
+        let mut dirs: Vec<(&Path, Vec<&nono::plan::Guard>)> = Vec::new();
+        let mut index = std::collections::HashMap::new();
         for g in &plan.guards {
-            let _ = writeln!(out, "  {:<10} {} ({})", "guarded", show(&g.path), g.group);
+            let i = *index.entry(g.dir.as_path()).or_insert_with(|| {
+                dirs.push((&g.dir, Vec::new()));
+                dirs.len() - 1
+            });
+            dirs[i].1.push(g);
+        }
+        for (dir, list) in dirs {
+            let names: Vec<String> = list
+                .iter()
+                .map(|g| nono::quote_path(g.path.strip_prefix(dir).unwrap_or(&g.path)))
+                .collect();
+            let mut groups: Vec<&str> = list.iter().map(|g| g.group.as_str()).collect();
+            groups.sort_unstable();
+            groups.dedup();
+            let _ = writeln!(
+                out,
+                "  {:<10} in {}: {} ({})",
+                "guarded",
+                show(dir),
+                names.join(" "),
+                groups.join(", ")
+            );
         }
     }
 

@@ -147,6 +147,7 @@ fn pins(
             .max_by_key(|r| r.path.components().count())
     };
     let mut pins: Vec<PathBuf> = Vec::new();
+    let mut pinned = std::collections::HashSet::new();
     let protected = sensitive
         .iter()
         .filter(|s| s.protects() && s.group != protect::SOCKET_GROUP)
@@ -169,7 +170,7 @@ fn pins(
             };
             let mut at = start.to_path_buf();
             while at != grant.path && paths::is_within(&at, &grant.path) {
-                if !pins.contains(&at) {
+                if pinned.insert(at.clone()) {
                     pins.push(at.clone());
                 }
                 at.pop();

@@ -20,6 +20,9 @@ pub(super) struct Classifier<'a> {
     pub(super) nested: bool,
     /// Directory grants that do not exist yet and are made before the run.
     pub(super) created: Vec<PathBuf>,
+    /// The paths of `found` and `guards`, each once (a grant with hundreds of repositories
+    /// holds thousands of names).
+    pub(super) seen: std::collections::HashSet<PathBuf>,
 }
 
 impl Classifier<'_> {
@@ -70,7 +73,7 @@ impl Classifier<'_> {
                 return;
             }
         }
-        if self.guards.iter().any(|g| g.path == planned) {
+        if !self.seen.insert(planned.clone()) {
             return;
         }
         self.guards.push(Guard {
@@ -118,7 +121,7 @@ impl Classifier<'_> {
         dir: bool,
         owner: &str,
     ) {
-        if self.found.iter().any(|s| s.path == path) {
+        if !self.seen.insert(path.clone()) {
             return;
         }
         self.found.push(SensitivePath {
@@ -141,7 +144,7 @@ impl Classifier<'_> {
         dir: bool,
         links: Vec<PathBuf>,
     ) -> Result<()> {
-        if self.found.iter().any(|s| s.path == path) {
+        if !self.seen.insert(path.clone()) {
             return Ok(());
         }
         let touching: Vec<&Rule> = self

@@ -53,6 +53,7 @@ pub fn protected_paths(
             .filter(|g| !g.file && std::fs::symlink_metadata(&g.path).is_err())
             .map(|g| g.path.clone())
             .collect(),
+        seen: Default::default(),
     };
     for entry in sensitive::TABLE {
         let full = match entry.root {
