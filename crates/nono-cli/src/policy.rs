@@ -53,6 +53,7 @@ fn flags_policy(args: &SandboxArgs) -> Policy {
         profiles: Vec::new(),
         config: Vec::new(),
         program: None,
+        seed: Vec::new(),
         testing_without: args
             .testing_without
             .iter()

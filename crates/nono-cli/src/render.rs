@@ -100,6 +100,19 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
         }
     }
 
+    for c in plan.create.iter().filter(|c| c.from.is_some()) {
+        if let Some(from) = &c.from {
+            let _ = writeln!(
+                out,
+                "  {:<16} {} made before the run as a copy of {} (mode {:o} before the umask)",
+                "seed",
+                show(&c.path),
+                show(from),
+                c.mode
+            );
+        }
+    }
+
     let _ = writeln!(out, "\nbaseline (always granted):");
     for rule in &plan.rules {
         let what = match &rule.source {

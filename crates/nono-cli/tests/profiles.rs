@@ -728,7 +728,7 @@ fn bad_profiles_are_pointed_at_and_nothing_runs() {
     let script = format!("touch '{}'", marker.display());
     let cycle_b = outside_profile(&f, "cycle-b.toml", "extends = \"./cycle-a.toml\"\n");
     let cases: Vec<(&str, &str, String)> = vec![
-        ("unknown.toml", "description = \"x\"\n[filesystem]\nalow = [\".\"]\n", "3:1: unknown field `alow`, expected one of `allow`, `read`, `write`, `allow_file`, `read_file`, `write_file`, `unix_sockets`, `unprotect`".into()),
+        ("unknown.toml", "description = \"x\"\n[filesystem]\nalow = [\".\"]\n", "3:1: unknown field `alow`, expected one of `allow`, `read`, `write`, `allow_file`, `read_file`, `write_file`, `unix_sockets`, `unprotect`, `seed`".into()),
         ("type.toml", "[network]\nblock = \"yes\"\n", "2:9: invalid type: string \"yes\", expected a boolean".into()),
         ("list.toml", "[filesystem]\nread = \"/usr\"\n", "2:8: invalid type: string \"/usr\", expected a sequence".into()),
         ("entry.toml", "[filesystem]\nread = [{ path = \"/usr\", optional = \"yes\" }]\n", "2:37: invalid type: string \"yes\", expected a boolean".into()),
@@ -1136,4 +1136,61 @@ fn a_kept_variable_is_announced_only_when_it_is_set() {
         err.contains("env.allow OPENAI_API_KEY: keeps a variable"),
         "{err}"
     );
+}
+
+#[test]
+fn a_seed_copies_a_file_into_the_profiles_own_state_once() {
+    let f = Fixture::sparse();
+    std::fs::write(f.home.join(".claude.json"), "{\"onboarded\":true}\n").unwrap();
+    let copy = f.home.join(".claude/.claude.json");
+    let plan = output(nono(
+        &f,
+        &["run", "--profile", "claude-code", "--dry-run", "--", "true"],
+    ));
+    assert!(
+        stdout(&plan).contains("seed             ~/.claude/.claude.json made before the run as a copy of ~/.claude.json"),
+        "{}",
+        stdout(&plan)
+    );
+    assert!(!copy.exists(), "a dry run makes nothing");
+    let out = run_sh(
+        &f,
+        &["--profile", "claude-code"],
+        "cat \"$CLAUDE_CONFIG_DIR/.claude.json\"; echo '{}' > \"$CLAUDE_CONFIG_DIR/.claude.json\"; cat ~/.claude.json",
+    );
+    // Inside: the copy, and the original out of reach (it is Claude's bare configuration).
+    assert!(
+        stdout(&out).starts_with("{\"onboarded\":true}\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).ends_with("{\"onboarded\":true}\n{\"onboarded\":true}\n"));
+    assert!(
+        stderr(&out)
+            .contains("nono: created ~/.claude/.claude.json (a copy of ~/.claude.json, mode 600)"),
+        "{}",
+        stderr(&out)
+    );
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(std::fs::metadata(&copy).unwrap().mode() & 0o777, 0o600);
+    assert_eq!(read(&f.home.join(".claude.json")), "{\"onboarded\":true}\n");
+    // Once there, it is the sandbox's own: never copied over again.
+    run_sh(&f, &["--profile", "claude-code"], "true");
+    assert_eq!(read(&copy), "{}\n");
+    // A seed may only write into the profile's own writable directories.
+    let bad = outside_profile(
+        &f,
+        "bad.toml",
+        "[filesystem]\nallow = [\".\"]\nseed = [{ path = \"~/.bashrc2\", from = \"~/.claude.json\" }]\n",
+    );
+    let out = run_sh(&f, &["--profile", &bad], "true");
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "filesystem.seed ~/.bashrc2: not inside one of the profile's writable directories"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!f.home.join(".bashrc2").exists());
 }

@@ -52,6 +52,24 @@ pub mod vec {
     }
 }
 
+/// The same for an optional path.
+pub mod option {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    struct Item(#[serde(with = "super")] PathBuf);
+
+    /// Serializes an optional path.
+    pub fn serialize<S: Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+        path.as_ref().map(|p| Item(p.clone())).serialize(s)
+    }
+
+    /// Deserializes an optional path.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<PathBuf>, D::Error> {
+        Ok(Option::<Item>::deserialize(d)?.map(|i| i.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,9 @@ pub struct Policy {
     /// The built-in profiles of the run's `--profile` (the profile and those it extends): the
     /// sensitive entries they own are their program's (see `sensitive::Sensitive::owners`).
     pub profiles: Vec<String>,
+    /// Files copied once before the run, when missing (a profile's `seed`): (where, from),
+    /// absolute.
+    pub seed: Vec<(PathBuf, PathBuf)>,
     /// The program the run executes, when found on `PATH`: if its launcher there is a symlink
     /// into a tree no rule reaches, that tree joins the baseline.
     pub program: Option<PathBuf>,

@@ -36,13 +36,20 @@ pub fn create(plan: &Plan) -> Result<Vec<String>> {
                 .mode(c.mode)
                 .custom_flags(libc::O_NOFOLLOW)
                 .open(&c.path)
-                .map(drop)
+                .and_then(|mut file| match &c.from {
+                    Some(from) => std::io::copy(&mut fs::File::open(from)?, &mut file).map(drop),
+                    None => Ok(()),
+                })
         };
         result.map_err(failed)?;
+        let what = match (&c.from, c.dir) {
+            (Some(from), _) => format!("a copy of {}", crate::paths::display(from, &plan.home)),
+            (None, true) => "directory".into(),
+            (None, false) => "empty file".into(),
+        };
         made.push(format!(
-            "created {} ({}, mode {:o})",
+            "created {} ({what}, mode {:o})",
             crate::paths::display(&c.path, &plan.home),
-            if c.dir { "directory" } else { "empty file" },
             c.mode & !current_umask()
         ));
     }

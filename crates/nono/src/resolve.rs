@@ -33,7 +33,20 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     let view = machine.backend == Backend::Linux && machine.namespaces == Namespaces::Available;
     let mut links = Vec::new();
     let mut resolver = paths::Resolver::default();
-    let (grants, create) = grant_rules(policy, machine, &mut resolver, &mut links)?;
+    let (grants, mut create) = grant_rules(policy, machine, &mut resolver, &mut links)?;
+    for (path, from) in &policy.seed {
+        let missing = matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        if let (true, Ok(from)) = (missing, resolver.resolve(from)) {
+            if !from.dir {
+                create.push(Create {
+                    path: paths::canonical_or_planned(path),
+                    dir: false,
+                    mode: 0o600,
+                    from: Some(from.path),
+                });
+            }
+        }
+    }
     // A protected name may be lifted before it exists (a guard): resolve what exists of it.
     let unprotect: Vec<PathBuf> = policy
         .unprotect
@@ -386,6 +399,7 @@ fn grant_rules(
                         path: planned.clone(),
                         dir,
                         mode,
+                        from: None,
                     });
                     paths::Resolved {
                         path: planned,

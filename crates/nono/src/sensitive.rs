@@ -391,7 +391,7 @@ pub const TABLE: &[Sensitive] = &[
     home("tool-config", ".config/direnv", ReadOnly, "direnv configuration"),
     home("tool-config", ".local/share/direnv/allow", ReadOnly, "which .envrc files direnv runs without asking"),
     home("agent-config", ".claude/settings.json", ReadOnly, "Claude Code hooks, apiKeyHelper, statusLine and MCP commands"),
-    home("agent-config", ".claude/plugins", ReadOnly, "Claude Code plugins: hooks and MCP servers"),
+    owned("agent-config", ".claude/plugins", ReadOnly, &["claude-code"], "Claude Code plugins: hooks and MCP servers"),
     home("agent-config", ".claude/commands", ReadOnly, "Claude Code commands: their ! lines run in the shell"),
     home("agent-config", ".claude/agents", ReadOnly, "Claude Code subagents: their tools and hooks"),
     home("agent-config", ".claude/skills", ReadOnly, "Claude Code skills: scripts the agent runs"),

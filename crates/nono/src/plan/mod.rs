@@ -67,6 +67,13 @@ pub struct Create {
     pub dir: bool,
     /// Its mode, before the umask.
     pub mode: u32,
+    /// A file to copy its content from (a profile's `seed`).
+    #[serde(
+        with = "crate::pathser::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub from: Option<PathBuf>,
 }
 
 /// One allowed path.

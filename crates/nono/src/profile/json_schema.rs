@@ -48,7 +48,20 @@ pub fn json_schema() -> Value {
                     "read_file": paths("Files: read, execute (--read-file)."),
                     "write_file": paths("Files: write, without read (--write-file)."),
                     "unix_sockets": strings("Listening Unix sockets the program may connect to (--allow-unix-socket). Printed at start: lifts a protection."),
-                    "unprotect": strings("Sensitive paths whose protection is lifted (--unprotect). Printed at start.")
+                    "unprotect": strings("Sensitive paths whose protection is lifted (--unprotect). Printed at start."),
+                    "seed": {
+                        "description": "Files copied once before the run (mode 0600) into one of the profile's writable directories, when missing there and present at `from`.",
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["path", "from"],
+                            "properties": {
+                                "path": { "type": "string", "minLength": 1 },
+                                "from": { "type": "string", "minLength": 1 }
+                            }
+                        }
+                    }
                 }
             },
             "network": {

@@ -134,6 +134,15 @@ pub(crate) fn parse(text: &str, name: &str, file: &str, location: Location) -> R
             });
         }
     }
+    for item in &fs.seed {
+        let super::schema::SeedEntry { path, from } = item.get_ref();
+        check_path(&source, item.span(), path)?;
+        check_path(&source, item.span(), from)?;
+        profile.seed.push(Entry {
+            value: (PathBuf::from(path), PathBuf::from(from)),
+            origin: source.origin(&item.span()),
+        });
+    }
     if let Some(block) = &doc.network.block {
         profile.net_block = Some(Entry {
             value: *block.get_ref(),

@@ -41,6 +41,7 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
         keep_fds: flags.keep_fds.clone(),
         config: Vec::new(),
         program: None,
+        seed: Vec::new(),
         profiles: profile
             .chain
             .iter()
@@ -52,6 +53,26 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
         testing_without: flags.testing_without.clone(),
     };
     add_new(&mut policy.grants, &flags.grants);
+    for entry in &profile.seed {
+        let (path, from) = &entry.value;
+        let (path, from) = (where_is(path, home, cwd), where_is(from, home, cwd));
+        // Only into the profile's own writable state: a seed never writes anywhere else.
+        let inside = profile.grants.iter().any(|g| {
+            g.value.flag.access().allows(crate::access::Op::Write)
+                && !g.value.flag.is_file()
+                && paths::is_within(
+                    &paths::normalize(&path),
+                    &paths::normalize(&where_is(&g.value.path, home, cwd)),
+                )
+        });
+        if !inside {
+            return Err(entry.origin.error(format!(
+                "filesystem.seed {}: not inside one of the profile's writable directories",
+                quote(&entry.value.0)
+            )));
+        }
+        policy.seed.push((path, from));
+    }
     add_new(&mut policy.unprotect, &flags.unprotect);
     add_new(&mut policy.unix_sockets, &flags.unix_sockets);
     add_new(&mut policy.env_allow, &flags.env_allow);

@@ -65,6 +65,8 @@ pub struct Profile {
     pub unprotect: Vec<Entry<PathBuf>>,
     /// Unix sockets the program may connect to.
     pub unix_sockets: Vec<Entry<PathBuf>>,
+    /// Files copied once into the profile's own state: (where, from).
+    pub seed: Vec<Entry<(PathBuf, PathBuf)>>,
     /// Whether to block the network; the nearest profile that says so decides.
     pub net_block: Option<Entry<bool>>,
     /// Variables kept although the environment table would remove them.
@@ -107,6 +109,7 @@ impl Profile {
         add_new(&mut merged.grants, child.grants);
         add_new(&mut merged.unprotect, child.unprotect);
         add_new(&mut merged.unix_sockets, child.unix_sockets);
+        add_new(&mut merged.seed, child.seed);
         add_new(&mut merged.env_allow, child.env_allow);
         for set in child.env_set {
             merged.env_set.retain(|e| e.value.0 != set.value.0);

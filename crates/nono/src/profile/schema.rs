@@ -46,6 +46,18 @@ pub(crate) struct Filesystem {
     pub unix_sockets: Vec<Spanned<String>>,
     #[serde(default)]
     pub unprotect: Vec<Spanned<String>>,
+    /// Files copied once into a writable grant before the run, when missing there.
+    #[serde(default)]
+    pub seed: Vec<Spanned<SeedEntry>>,
+}
+
+/// `{ path = "~/.tool/config", from = "~/.toolrc" }`: `from` is copied to `path` (mode 0600)
+/// before the run, when `path` does not exist and `from` does.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeedEntry {
+    pub path: String,
+    pub from: String,
 }
 
 /// `[network]`.

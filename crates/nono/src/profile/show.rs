@@ -43,6 +43,18 @@ impl Profile {
                 .collect();
             fs.push((key.to_string(), items));
         }
+        let seeds = self
+            .seed
+            .iter()
+            .map(|e| {
+                format!(
+                    "{{ path = {}, from = {} }}",
+                    string(&e.value.0.to_string_lossy()),
+                    string(&e.value.1.to_string_lossy())
+                )
+            })
+            .collect();
+        fs.push(("seed".to_string(), seeds));
         if fs.iter().any(|(_, items)| !items.is_empty()) {
             out.push_str("\n[filesystem]\n");
             for (key, items) in fs.iter().filter(|(_, items)| !items.is_empty()) {
