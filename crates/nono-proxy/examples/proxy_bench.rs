@@ -103,7 +103,7 @@ fn start_proxy() -> (SocketAddr, libc::clockid_t) {
     config.resolver = Resolver::fixed([("origin.test", vec!["127.0.0.1".parse().expect("ip")])]);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let thread = std::thread::spawn(move || Proxy::new(config).serve(listener, Stop::new()));
+    let thread = std::thread::spawn(move || Proxy::new(config).serve(vec![listener], Stop::new()));
     let mut clock: libc::clockid_t = 0;
     // SAFETY: the thread is alive (it serves until the process ends); clock is written.
     let ok = unsafe { libc::pthread_getcpuclockid(thread.as_pthread_t(), &mut clock) };
@@ -130,7 +130,7 @@ fn proxy_startup() -> f64 {
     let stop = Stop::new();
     stop.stop();
     let started = Instant::now();
-    let _ = Proxy::new(Config::new(EgressPolicy::default())).serve(listener, stop);
+    let _ = Proxy::new(Config::new(EgressPolicy::default())).serve(vec![listener], stop);
     started.elapsed().as_secs_f64()
 }
 
