@@ -603,3 +603,31 @@ fn signals_still_reach_the_program_of_a_filtered_run() {
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
 }
+
+#[test]
+fn a_log_name_planted_as_a_link_is_refused_and_its_target_untouched() {
+    let f = Fixture::new();
+    let rc = f.home.join(".bashrc");
+    let before = read(&rc);
+    let symlink = f.project.join("net.jsonl");
+    std::os::unix::fs::symlink(&rc, &symlink).unwrap();
+    let hardlink = f.project.join("hard.jsonl");
+    std::fs::hard_link(&rc, &hardlink).unwrap();
+    for (log, why) in [(&symlink, "is a symlink"), (&hardlink, "has 2 hard links")] {
+        let flags = with(filtered(), &["--net-log", log.to_str().unwrap()]);
+        let out = sh(&f, &flags, "curl -s http://denied.test/");
+        assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+        assert_eq!(read(&rc), before, "nono wrote through {}", log.display());
+    }
+    // Control: a fresh name is created and written.
+    let fresh = f.project.join("fresh.jsonl");
+    let flags = with(filtered(), &["--net-log", fresh.to_str().unwrap()]);
+    let out = sh(&f, &flags, "curl -s -o /dev/null http://denied.test/");
+    child_code(&out);
+    assert!(
+        read(&fresh).contains("\"outcome\":\"denied\""),
+        "{}",
+        stderr(&out)
+    );
+}
