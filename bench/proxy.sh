@@ -35,12 +35,17 @@ mkdir -p "$RESULTS"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nono-proxy-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# Medians (ms) of each command of a hyperfine JSON export, as table rows.
+# Medians (ms) of each command of a hyperfine JSON export, as table rows; the binaries are
+# shown as `nono` (this build) and `BASE_NONO`.
 medians() {
-    python3 - "$1" <<'PY'
-import json, statistics, sys
+    NONO="$NONO" BASE="${BASE_NONO:-}" python3 - "$1" <<'PY'
+import json, os, statistics, sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"| `{r['command']}` | {statistics.median(r['times']) * 1e3:.2f} |")
+    command = r["command"]
+    if os.environ["BASE"]:
+        command = command.replace(os.environ["BASE"], "BASE_NONO")
+    command = command.replace(os.environ["NONO"], "nono")
+    print(f"| `{command}` | {statistics.median(r['times']) * 1e3:.2f} |")
 PY
 }
 

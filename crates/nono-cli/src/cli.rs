@@ -69,7 +69,7 @@ pub enum Command {
     /// Run a command in a sandbox that allows only what is granted.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
-    /// Explain whether the sandbox allows an operation on a path, and why.
+    /// Explain whether the sandbox allows an operation on a path, or reaching a host, and why.
     #[command(after_help = WHY_EXAMPLES)]
     Why(WhyArgs),
     /// List, show, check and create sandbox profiles (used with --profile).
