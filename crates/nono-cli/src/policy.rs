@@ -33,7 +33,18 @@ fn flags_policy(args: &SandboxArgs) -> Result<Policy> {
     Ok(Policy {
         grants: lists
             .iter()
-            .flat_map(|(flag, paths)| paths.iter().map(|p| Grant::new(*flag, p.clone())))
+            .flat_map(|(flag, paths)| {
+                paths.iter().map(|p| {
+                    let mut grant = Grant::new(*flag, p.clone());
+                    // A writable directory that does not exist yet is made (`--allow ./target`
+                    // in a fresh project), as `mkdir` would make it; a read grant of a missing
+                    // path stays an error.
+                    if !flag.is_file() && flag.access().allows(nono::Op::Write) {
+                        grant.create = Some(0o777);
+                    }
+                    grant
+                })
+            })
             .collect(),
         unprotect: args.unprotect.clone(),
         unix_sockets: args.allow_unix_socket.clone(),
@@ -46,6 +57,7 @@ fn flags_policy(args: &SandboxArgs) -> Result<Policy> {
         keep_fds: args.keep_fd.clone(),
         profiles: Vec::new(),
         config: Vec::new(),
+        program: None,
         testing_without: args
             .testing_without
             .iter()

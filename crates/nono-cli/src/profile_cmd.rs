@@ -65,7 +65,17 @@ pub fn with_profile(spec: &str, flags: &Policy) -> Result<(Policy, Vec<String>)>
     let mut merged = profile::to_policy(&profile, flags, &at.home, &at.cwd)?;
     merged.config = profile.files();
     merged.config.push(at.user_dir);
-    let notices = profile.notices.iter().map(|n| n.to_string()).collect();
+    // A kept variable that is not set keeps nothing: no need to say so.
+    let notices = profile
+        .notices
+        .iter()
+        .filter(|n| {
+            n.variable
+                .as_ref()
+                .is_none_or(|v| std::env::var_os(v).is_some())
+        })
+        .map(|n| n.to_string())
+        .collect();
     Ok((merged, notices))
 }
 

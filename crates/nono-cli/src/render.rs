@@ -89,6 +89,15 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
                 }
             );
         }
+        if let Some(c) = plan.create.iter().find(|c| c.path == rule.path) {
+            let _ = writeln!(
+                out,
+                "  {:<16} note: does not exist yet; made before the run ({}, mode {:o} before the umask)",
+                "",
+                if c.dir { "directory" } else { "empty file" },
+                c.mode
+            );
+        }
     }
 
     let _ = writeln!(out, "\nbaseline (always granted):");

@@ -8,18 +8,30 @@ use std::path::Path;
 
 pub fn run(args: RunArgs) -> Result<u8> {
     let mut machine = policy::machine(&args.sandbox)?;
-    let (policy, notices) = policy::policy(&args.sandbox)?;
-    let mut plan = nono::resolve(&policy, &machine)?;
+    let (mut policy, notices) = policy::policy(&args.sandbox)?;
     // clap guarantees at least one word after `--`.
     let Some((program, rest)) = args.command.split_first() else {
         return Err(Error::refused("no command given"));
     };
+    let exe = nono::exec::find_program(program, machine.path_env.as_deref());
+    // A command found on PATH (not one named by its path): its launcher's tree may join.
+    if !program.as_encoded_bytes().contains(&b'/') {
+        policy.program = exe.as_ref().ok().cloned();
+    }
+    let mut plan = nono::resolve(&policy, &machine)?;
     for notice in notices {
         eprintln!("nono: {notice}");
     }
-    let exe = nono::exec::find_program(program, machine.path_env.as_deref());
     if args.net_log.is_some() && plan.network.filter.is_none() {
         return Err(crate::egress::not_filtered());
+    }
+    if args.sandbox.profile.is_none() && !args.dry_run {
+        if let Some(profile) = nono::profile::profile_for_command(program) {
+            eprintln!(
+                "nono: tip: --profile {profile} gives {} its own state (login, settings, history); without it, it starts as on a new machine and keeps nothing",
+                nono::quote_path(std::path::Path::new(program))
+            );
+        }
     }
     if args.dry_run {
         let text = if args.json {
@@ -35,6 +47,10 @@ pub fn run(args: RunArgs) -> Result<u8> {
     loop {
         executable_inside(&plan, &exe, &machine.cwd)?;
         warn(&plan, &machine.cwd);
+        // Once: a plan made again below finds them.
+        for line in nono::prepare::create(&plan)? {
+            eprintln!("nono: {line}");
+        }
         let cap_file = nono::prepare::prepare(&plan)?;
         match apply(&plan, &cap_file, proxy.as_mut()) {
             Ok(()) => break,

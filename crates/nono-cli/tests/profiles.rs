@@ -434,12 +434,7 @@ const fn agent(
 }
 
 const AGENTS: &[Agent] = &[
-    agent(
-        "claude-code",
-        &[".claude"],
-        &[".claude.json"],
-        &["ANTHROPIC_API_KEY"],
-    ),
+    agent("claude-code", &[".claude"], &[], &["ANTHROPIC_API_KEY"]),
     agent("codex", &[".codex"], &[], &["OPENAI_API_KEY"]),
     agent(
         "gemini-cli",
@@ -587,29 +582,55 @@ fn aider_reads_its_home_configuration_but_cannot_change_it() {
 }
 
 #[test]
-fn agent_state_that_does_not_exist_yet_is_skipped() {
+fn agent_state_that_does_not_exist_yet_is_made_on_the_first_run() {
     let f = Fixture::sparse();
-    let out = run_sh(
-        &f,
-        &["--profile", "claude-code"],
-        "echo works > here.txt && cat here.txt",
-    );
-    assert_eq!(stdout(&out), "works\n", "{}", stderr(&out));
+    let state = f.home.join(".gemini");
+    // The dry run says so and makes nothing.
     let plan = output(nono(
         &f,
-        &["run", "--profile", "claude-code", "--dry-run", "--", "true"],
-    ));
-    assert!(!stdout(&plan).contains("~/.claude "), "{}", stdout(&plan));
-    std::fs::create_dir_all(f.home.join(".claude")).unwrap();
-    let plan = output(nono(
-        &f,
-        &["run", "--profile", "claude-code", "--dry-run", "--", "true"],
+        &["run", "--profile", "gemini-cli", "--dry-run", "--", "true"],
     ));
     assert!(
-        stdout(&plan).contains("--allow ~/.claude"),
+        stdout(&plan)
+            .contains("note: does not exist yet; made before the run (directory, mode 700"),
         "{}",
         stdout(&plan)
     );
+    assert!(!state.exists());
+    // The run makes it, private, says so once, and the agent keeps its state there.
+    let out = run_sh(
+        &f,
+        &["--profile", "gemini-cli"],
+        "echo theme > ~/.gemini/state && cat ~/.gemini/state",
+    );
+    assert_eq!(stdout(&out), "theme\n", "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nono: created ~/.gemini (directory, mode 700)"),
+        "{}",
+        stderr(&out)
+    );
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(std::fs::metadata(&state).unwrap().mode() & 0o777, 0o700);
+    // The protected names inside it stay guarded although it did not exist when planned.
+    let guarded = f.home.join(".gemini/extensions");
+    let fresh = Fixture::sparse();
+    let out = run_sh(
+        &fresh,
+        &["--profile", "gemini-cli"],
+        "mkdir ~/.gemini/extensions; echo done",
+    );
+    assert_eq!(stdout(&out), "done\n", "{}", stderr(&out));
+    assert!(
+        !fresh.home.join(".gemini/extensions").exists(),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!guarded.exists());
+    // Nothing a profile did not ask for: the other agents' state is not made.
+    assert!(!f.home.join(".codex").exists() && !f.home.join(".claude").exists());
+    // Once it exists, nothing more is said.
+    let again = run_sh(&f, &["--profile", "gemini-cli"], "true");
+    assert!(!stderr(&again).contains("created"), "{}", stderr(&again));
 }
 
 #[test]
@@ -1051,7 +1072,7 @@ fn profile_init_creates_a_user_profile_and_never_overwrites_one() {
     assert_eq!(from.status.code(), Some(0), "{}", stderr(&from));
     let text = read(&user_dir(&f).join("agent.toml"));
     assert!(
-        text.contains("{ path = \"~/.claude\", optional = true }"),
+        text.contains("{ path = \"~/.claude\", create = true }"),
         "{text}"
     );
     let bad = output(nono(&f, &["profile", "init", "../escape"]));
@@ -1086,4 +1107,33 @@ fn profile_schema_is_a_json_schema_of_the_format() {
         assert!(fs.contains_key(key), "{key}");
     }
     assert!(schema["properties"].get("allow_degraded").is_none());
+}
+
+#[test]
+fn a_kept_variable_is_announced_only_when_it_is_set() {
+    let f = Fixture::sparse();
+    let run = |key: Option<&str>| {
+        let mut cmd = nono(&f, &["run", "--profile", "aider", "--", "true"]);
+        cmd.env_remove("OPENAI_API_KEY")
+            .env_remove("ANTHROPIC_API_KEY");
+        if let Some(key) = key {
+            cmd.env(key, "sk-fake");
+        }
+        output(cmd)
+    };
+    let quiet = run(None);
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
+    assert!(
+        !stderr(&quiet).contains("keeps a variable"),
+        "{}",
+        stderr(&quiet)
+    );
+    // Positive control in the same conditions: set, it is announced, and only it.
+    let loud = run(Some("OPENAI_API_KEY"));
+    let err = stderr(&loud);
+    assert_eq!(err.matches("keeps a variable").count(), 1, "{err}");
+    assert!(
+        err.contains("env.allow OPENAI_API_KEY: keeps a variable"),
+        "{err}"
+    );
 }

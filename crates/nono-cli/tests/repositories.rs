@@ -169,3 +169,31 @@ fn a_linked_worktrees_pointer_cannot_be_rewritten() {
     f.bare_sh(attack);
     assert_ne!(read(&wt.join(".git")), pointer, "control");
 }
+
+#[test]
+fn a_bare_repository_in_a_grant_keeps_its_hooks_and_config() {
+    // A push target in the grant: its hooks run on the host when the user pushes to it.
+    let f = Fixture::sparse();
+    let bare = f.project.join("remote.git");
+    std::fs::create_dir_all(&bare).unwrap();
+    git(&bare, &["init", "-q", "--bare"]);
+    let config = read(&bare.join("config"));
+    let script = "echo 'exit 0' > remote.git/hooks/post-receive; echo '[core] fsmonitor = x' >> remote.git/config; echo mine > remote.git/description; cat remote.git/description";
+    // Control: without nono the hook and the config are written.
+    let ctl = Fixture::sparse();
+    let ctl_bare = ctl.project.join("remote.git");
+    std::fs::create_dir_all(&ctl_bare).unwrap();
+    git(&ctl_bare, &["init", "-q", "--bare"]);
+    ctl.bare_sh(script);
+    assert!(ctl_bare.join("hooks/post-receive").exists(), "control");
+
+    let out = f.run_sh(&["--allow", "."], script);
+    assert_eq!(
+        stdout(&out),
+        "mine\n",
+        "the rest is writable: {}",
+        stderr(&out)
+    );
+    assert!(!bare.join("hooks/post-receive").exists());
+    assert_eq!(read(&bare.join("config")), config);
+}

@@ -532,3 +532,48 @@ fn unix_sockets_inside_a_writable_grant_are_the_programs_own() {
     );
     assert!(listener.accept().is_ok());
 }
+
+#[test]
+fn the_init_opens_nothing_of_its_own_for_the_program() {
+    // Under a guard the init carries out the program's creating opens. Through /proc/1 it
+    // could hand over its own descriptors (the pipe to nono outside) or its environment,
+    // which still holds the secrets nono removed from the program's.
+    let f = Fixture::new();
+    let code = r#"
+import os, sys
+for path in ["/proc/1/environ", "/proc/1/fd/3", "/proc/1/fd/4", "/proc/1/cwd/x", "/proc/self/environ"]:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NONBLOCK)
+    except OSError as e:
+        print(path, "refused")
+        continue
+    try:
+        data = os.read(fd, 1 << 16)
+    except OSError:
+        data = b""
+    print(path, "secret" if b"sk-nono-test" in data else "opened")
+"#;
+    let mut cmd = f.nono(["run", "--allow", ".", "--", "/usr/bin/python3", "-c", code]);
+    cmd.env("NONO_TEST_API_KEY", "sk-nono-test");
+    let out = cmd.output().unwrap();
+    let text = stdout(&out);
+    for path in [
+        "/proc/1/environ",
+        "/proc/1/fd/3",
+        "/proc/1/fd/4",
+        "/proc/1/cwd/x",
+    ] {
+        assert!(
+            text.contains(&format!("{path} refused")),
+            "{path}: {text}{}",
+            stderr(&out)
+        );
+    }
+    // Positive control in the same run: its own /proc entries open, without the secret.
+    assert!(
+        text.contains("/proc/self/environ opened"),
+        "{text}{}",
+        stderr(&out)
+    );
+    assert!(!text.contains("secret"), "{text}");
+}

@@ -73,6 +73,7 @@ const TERMINAL: &str = "terminals";
 const SHM: &str = "shared memory, private to the run";
 const KERNEL_INFO: &str = "process and CPU information";
 const TOOLCHAINS: &str = "user toolchains";
+const INSTALLED: &str = "user-installed programs";
 const GIT_IDENTITY: &str = "git configuration";
 #[cfg(target_os = "macos")]
 const MACOS: &str = "macOS system files";
@@ -154,6 +155,18 @@ pub const TABLE: &[Entry] = &[
     home(TOOLCHAINS, ".deno"),
     home(TOOLCHAINS, ".bun"),
     home(TOOLCHAINS, "go/bin"),
+    // Where the usual installers put a program whose launcher is on PATH: npm with a user
+    // prefix, uv and pipx tool environments and uv's Pythons, pnpm, yarn, and the agents' own
+    // installers (Claude Code's native one, opencode's).
+    home(INSTALLED, ".npm-global/lib/node_modules"),
+    home(INSTALLED, ".local/share/uv/tools"),
+    home(INSTALLED, ".local/share/uv/python"),
+    home(INSTALLED, ".local/share/pipx"),
+    home(INSTALLED, ".local/pipx"),
+    home(INSTALLED, ".local/share/pnpm"),
+    home(INSTALLED, ".config/yarn/global"),
+    home(INSTALLED, ".local/share/claude"),
+    home(INSTALLED, ".opencode"),
     home(GIT_IDENTITY, ".gitconfig"),
     home(GIT_IDENTITY, ".config/git/config"),
     home(GIT_IDENTITY, ".config/git/ignore"),
@@ -191,7 +204,100 @@ pub const TABLE: &[Entry] = &[
     sys(MACOS, "/dev/fd", Access::READ_WRITE),
 ];
 
+/// Toolchain roots the environment names, and what of each joins the baseline (read and
+/// execute): a whole root where it holds only toolchains, its `bin` where it may also hold
+/// credentials (`$CARGO_HOME/credentials.toml`) or the user's own work (`$GOPATH/src`).
+pub const TOOLCHAIN_VARIABLES: &[(&str, &str)] = &[
+    ("PYENV_ROOT", ""),
+    ("RUSTUP_HOME", ""),
+    ("CARGO_HOME", "bin"),
+    ("NVM_DIR", ""),
+    ("VOLTA_HOME", ""),
+    ("GOROOT", ""),
+    ("GOPATH", "bin"),
+    ("BUN_INSTALL", ""),
+    ("PNPM_HOME", ""),
+    ("ASDF_DATA_DIR", ""),
+    ("MISE_DATA_DIR", ""),
+    ("SDKMAN_DIR", ""),
+    ("DENO_INSTALL", ""),
+    ("PIPX_HOME", ""),
+    ("UV_TOOL_DIR", ""),
+    ("UV_PYTHON_INSTALL_DIR", ""),
+];
+/// What rules made from [`TOOLCHAIN_VARIABLES`] are for.
+pub const ENV_TOOLCHAINS: &str = "a toolchain root the environment names";
+/// What the rule for the root of a shim directory on `$PATH` is for (`~/.pyenv/shims` runs
+/// `~/.pyenv/libexec/pyenv`).
+pub const SHIM_ROOTS: &str = "the root of a shim directory on $PATH";
+/// What the rule for the program's own install tree is for.
+pub const PROGRAM_TREE: &str = "the program's install tree";
+
+/// The directory a program's file belongs to, as its installer laid it out: the package in a
+/// `node_modules` (with its scope), the environment or prefix whose `bin` holds it, or else its
+/// own directory. `target` is canonical.
+pub fn install_root(target: &std::path::Path) -> Option<std::path::PathBuf> {
+    use std::path::{Component, PathBuf};
+    let parts: Vec<Component> = target.components().collect();
+    if let Some(i) = parts.iter().rposition(|c| c.as_os_str() == "node_modules") {
+        let scoped = parts
+            .get(i + 1)
+            .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with('@'));
+        let end = i + 2 + usize::from(scoped);
+        if end < parts.len() {
+            return Some(parts[..end].iter().collect::<PathBuf>());
+        }
+    }
+    let dir = target.parent()?;
+    if dir.file_name().is_some_and(|n| n == "bin") {
+        return dir.parent().map(PathBuf::from);
+    }
+    Some(dir.to_path_buf())
+}
+
+/// Whether granting `root` would grant the home or more: never for a root found by looking
+/// at the machine (an environment variable, a symlink's target).
+pub fn too_wide(root: &std::path::Path, home: &std::path::Path) -> bool {
+    home.starts_with(root)
+}
+
 /// What rules made from `$PATH` are for.
 pub const PATH_DIRS: &str = "directories on $PATH";
 /// What the rule for nono's own executable is for (so `nono why --self` works inside).
 pub const NONO_ITSELF: &str = "the nono executable";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn install_roots_follow_the_installers_layouts() {
+        let root = |p: &str| install_root(Path::new(p)).unwrap();
+        let home = "/home/u";
+        assert_eq!(
+            root("/home/u/.npm-global/lib/node_modules/@anthropic-ai/claude-code/cli.js"),
+            Path::new("/home/u/.npm-global/lib/node_modules/@anthropic-ai/claude-code")
+        );
+        assert_eq!(
+            root("/home/u/.npm-global/lib/node_modules/opencode-ai/bin/opencode"),
+            Path::new("/home/u/.npm-global/lib/node_modules/opencode-ai")
+        );
+        assert_eq!(
+            root("/home/u/.local/share/uv/tools/aider-chat/bin/aider"),
+            Path::new("/home/u/.local/share/uv/tools/aider-chat")
+        );
+        assert_eq!(
+            root("/home/u/.local/share/claude/versions/2.1.3"),
+            Path::new("/home/u/.local/share/claude/versions")
+        );
+        // A program in the home itself, or in ~/bin, would hand over the home: too wide.
+        assert!(too_wide(&root("/home/u/tool"), Path::new(home)));
+        assert!(too_wide(&root("/home/u/bin/tool"), Path::new(home)));
+        assert!(too_wide(
+            &root("/usr/local/bin/tool"),
+            Path::new("/usr/local")
+        ));
+        assert!(!too_wide(&root("/opt/x/bin/tool"), Path::new(home)));
+    }
+}

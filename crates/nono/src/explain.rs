@@ -2,8 +2,9 @@
 //! flag that would change it. It reads only the plan, the same plan the backend enforces.
 
 use crate::access::{Access, Op};
+use crate::fix::{self, Fix};
 use crate::paths::{self, quote};
-use crate::plan::{GrantFlag, Plan, Rule, SensitivePath, SensitiveState, Source};
+use crate::plan::{Plan, Rule, SensitivePath, SensitiveState, Source};
 use crate::sensitive::Protection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -26,9 +27,12 @@ pub struct Verdict {
     /// The sensitive path that decided it, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<SensitivePath>,
-    /// The flags that would change a denial, or why it cannot be changed.
+    /// The flags that would change a denial, as one line to paste into a shell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The same flags as arguments, for tools.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fix_args: Vec<String>,
 }
 
 /// Explains `op` on `path` (absolute, or relative to `cwd`; `~` is the plan's home), asked
@@ -64,22 +68,17 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
                 paths::display(&entry.path, &plan.home),
                 entry.group
             ),
-            fix: Some(if entry.group == crate::protect::SOCKET_GROUP {
-                format!(
-                    "--allow-unix-socket {}",
-                    paths::display(&entry.path, &plan.home)
-                )
-            } else {
-                format!(
-                    "only by lifting the protection: --unprotect {} (and a grant that covers it)",
-                    paths::display(&entry.path, &plan.home)
-                )
-            }),
-            path: target,
-            op,
-            allowed: false,
-            rule: None,
-            sensitive: Some(entry.clone()),
+            ..denied(
+                plan,
+                target.clone(),
+                op,
+                if entry.group == crate::protect::SOCKET_GROUP {
+                    Fix::default().with("--allow-unix-socket", &entry.path)
+                } else {
+                    fix::suggest(plan, &target, op.into())
+                },
+            )
+            .about(entry)
         };
     }
 
@@ -95,12 +94,7 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
                     "{name} is a protected name (group {}) that does not exist yet: the sandbox refuses to create it",
                     guard.group
                 ),
-                fix: Some(format!("only by lifting the protection: --unprotect {}", shell_word(&name))),
-                path: target,
-                op,
-                allowed: false,
-                rule: None,
-                sensitive: None,
+                ..denied(plan, target.clone(), op, fix::suggest(plan, &target, op.into()))
             };
         }
     }
@@ -111,23 +105,23 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
                 "the symlink {} on the way is not in the sandbox's view",
                 paths::display(link, &plan.home)
             ),
-            fix: Some(suggest(&target, &plan.home, op.into())),
-            path: target,
-            op,
-            allowed: false,
-            rule: None,
-            sensitive: None,
+            ..denied(
+                plan,
+                target.clone(),
+                op,
+                fix::suggest(plan, &target, op.into()),
+            )
         };
     }
     if !plan.in_view(&target, from_host) {
         return Verdict {
             reason: format!("{shown} is not in the sandbox's view: no rule holds it"),
-            fix: Some(suggest(&target, &plan.home, op.into())),
-            path: target,
-            op,
-            allowed: false,
-            rule: None,
-            sensitive: None,
+            ..denied(
+                plan,
+                target.clone(),
+                op,
+                fix::suggest(plan, &target, op.into()),
+            )
         };
     }
 
@@ -149,12 +143,13 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
                     "the view holds {shown} from {}, mounted {how}",
                     describe(bind, &plan.home)
                 ),
-                fix: Some(suggest(&target, &plan.home, bind.access.union(op.into()))),
-                path: target,
-                op,
-                allowed: false,
                 rule: Some(bind.clone()),
-                sensitive: None,
+                ..denied(
+                    plan,
+                    target.clone(),
+                    op,
+                    fix::suggest(plan, &target, bind.access.union(op.into())),
+                )
             };
         }
         let lifted = lifted(plan, &target);
@@ -180,6 +175,7 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
             rule: Some(rule),
             sensitive: lifted.cloned(),
             fix: None,
+            fix_args: Vec::new(),
         };
     }
     let nearest = most_specific(&mut reaching.iter());
@@ -195,14 +191,32 @@ fn verdict(plan: &Plan, path: &Path, op: Op, cwd: &Path, from_host: bool) -> Ver
             None => format!("no rule grants {op} on {shown}"),
         },
     };
+    let fix = fix::suggest(plan, &target, held.union(op.into()));
     Verdict {
-        fix: Some(suggest(&target, &plan.home, held.union(op.into()))),
         reason,
+        rule: nearest,
+        ..denied(plan, target, op, fix)
+    }
+}
+
+/// A denial of `op` on `target`, with `fix`; the caller says why.
+fn denied(plan: &Plan, target: PathBuf, op: Op, fix: Fix) -> Verdict {
+    Verdict {
         path: target,
         op,
         allowed: false,
-        rule: nearest,
+        reason: String::new(),
+        rule: None,
         sensitive: None,
+        fix: Some(fix.text(&plan.home)),
+        fix_args: fix.args(),
+    }
+}
+
+impl Verdict {
+    fn about(mut self, entry: &SensitivePath) -> Verdict {
+        self.sensitive = Some(entry.clone());
+        self
     }
 }
 
@@ -264,35 +278,4 @@ pub fn describe(rule: &Rule, home: &Path) -> String {
     }
 }
 
-fn suggest(target: &Path, home: &Path, access: Access) -> String {
-    // An existing file gets a file grant; a directory its own grant; a path still to be
-    // created needs rights on the directory that will hold it.
-    let (grant_path, file) = if target.is_dir() {
-        (target.to_path_buf(), false)
-    } else if target.exists() {
-        (target.to_path_buf(), true)
-    } else {
-        (
-            target.parent().unwrap_or(Path::new("/")).to_path_buf(),
-            false,
-        )
-    };
-    let flag = GrantFlag::smallest_for(access, file);
-    format!(
-        "{} {}",
-        flag.flag(),
-        shell_word(&paths::display(&grant_path, home))
-    )
-}
-
-/// Quotes a word for a POSIX shell when it needs quoting.
-pub fn shell_word(word: &str) -> String {
-    let plain = word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-~+,:@%".contains(c));
-    if plain && !word.is_empty() {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
+pub use crate::fix::shell_word;

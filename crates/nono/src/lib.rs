@@ -22,6 +22,7 @@
 
 mod access;
 mod error;
+mod fix;
 mod git;
 mod layers;
 mod paths;

@@ -37,6 +37,9 @@ pub struct Policy {
     /// The built-in profiles of the run's `--profile` (the profile and those it extends): the
     /// sensitive entries they own are their program's (see `sensitive::Sensitive::owners`).
     pub profiles: Vec<String>,
+    /// The program the run executes, when found on `PATH`: if its launcher there is a symlink
+    /// into a tree no rule reaches, that tree joins the baseline.
+    pub program: Option<PathBuf>,
     /// Layers to leave off, for tests that prove each layer holds alone (a hidden flag).
     pub testing_without: Vec<String>,
 }
@@ -64,6 +67,11 @@ pub struct Grant {
     /// Whether a missing path is skipped instead of refused (profiles use it for state that
     /// an agent creates on its first run).
     pub optional: bool,
+    /// The mode to create the path with when it does not exist (a directory for a directory
+    /// grant, an empty file for a file grant), or `None` to refuse a missing path. The command
+    /// line's writable directory grants create (`--allow ./target`); a profile's only where it
+    /// says `create = true` (an agent's state directory, mode 0700).
+    pub create: Option<u32>,
 }
 
 impl Grant {
@@ -73,6 +81,7 @@ impl Grant {
             flag,
             path: path.into(),
             optional: false,
+            create: None,
         }
     }
 }

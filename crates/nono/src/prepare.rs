@@ -17,6 +17,45 @@ use std::path::Path;
 /// The start of a run directory's name: `nono-UID-PID-RANDOM`.
 pub const RUN_DIR_PREFIX: &str = "nono-";
 
+/// Makes the granted paths the plan creates (see [`crate::plan::Create`]); returns a line
+/// for each, to tell the user. The directories on the way are made as `mkdir -p` would.
+pub fn create(plan: &Plan) -> Result<Vec<String>> {
+    let mut made = Vec::new();
+    for c in &plan.create {
+        let failed =
+            |e: std::io::Error| Error::refused(format!("cannot create {}: {e}", quote(&c.path)));
+        if let Some(parent) = c.path.parent() {
+            fs::create_dir_all(parent).map_err(failed)?;
+        }
+        let result = if c.dir {
+            fs::DirBuilder::new().mode(c.mode).create(&c.path)
+        } else {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(c.mode)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&c.path)
+                .map(drop)
+        };
+        result.map_err(failed)?;
+        made.push(format!(
+            "created {} ({}, mode {:o})",
+            crate::paths::display(&c.path, &plan.home),
+            if c.dir { "directory" } else { "empty file" },
+            c.mode & !current_umask()
+        ));
+    }
+    Ok(made)
+}
+
+/// The process's umask (read by setting it and setting it back).
+fn current_umask() -> u32 {
+    let old = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o022));
+    rustix::process::umask(old);
+    old.bits()
+}
+
 /// The capability file's content; for a run without a view, also makes the run's directory,
 /// its temporary directory and the capability file on disk.
 pub fn prepare(plan: &Plan) -> Result<Vec<u8>> {

@@ -12,7 +12,7 @@ use crate::layers;
 use crate::machine::{Machine, Namespaces};
 use crate::paths::{self, quote};
 use crate::plan::{
-    Backend, EnvChange, Filter, Layers, Link, Mount, Network, Plan, Rule, SensitivePath,
+    Backend, Create, EnvChange, Filter, Layers, Link, Mount, Network, Plan, Rule, SensitivePath,
     SensitiveState, SocketPolicy, Source, TestName, View, FORMAT_VERSION,
 };
 use crate::policy::Policy;
@@ -34,7 +34,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     let view = machine.backend == Backend::Linux && machine.namespaces == Namespaces::Available;
     let mut links = Vec::new();
     let mut resolver = paths::Resolver::default();
-    let grants = grant_rules(policy, machine, &mut resolver, &mut links)?;
+    let (grants, create) = grant_rules(policy, machine, &mut resolver, &mut links)?;
     // A protected name may be lifted before it exists (a guard): resolve what exists of it.
     let unprotect: Vec<PathBuf> = policy
         .unprotect
@@ -66,7 +66,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         view,
         resolver: &mut resolver,
     }
-    .add(machine);
+    .add(machine, policy.program.as_deref());
     add_terminal(&mut rules, machine, view);
     let (tmpdir, cap_file) = run_files(&mut rules, machine, view);
     let sockets = protect::sockets(&rules, &socket_paths, &sensitive, machine, &mut resolver);
@@ -105,6 +105,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         tmpdir,
         keep_fds: policy.keep_fds.clone(),
         cap_file,
+        create,
         // Without a view there is no init to refuse a name: the plan keeps none.
         guards,
         view,
@@ -427,15 +428,37 @@ fn grant_rules(
     machine: &Machine,
     resolver: &mut paths::Resolver,
     links: &mut Links,
-) -> Result<Vec<Rule>> {
+) -> Result<(Vec<Rule>, Vec<Create>)> {
     let mut rules = Vec::with_capacity(policy.grants.len());
+    let mut create = Vec::new();
     for grant in &policy.grants {
         let flag = grant.flag.flag();
         let resolved = match canonical_input(&grant.path, flag, machine, resolver) {
             Ok(resolved) => resolved,
-            // A profile's optional grant (an agent's state directory before its first run).
-            Err(_) if grant.optional => continue,
-            Err(e) => return Err(e),
+            Err(e) => match grant.create {
+                // Made before the sandbox is applied; planned where it will be.
+                Some(mode) if absent(&grant.path, machine) => {
+                    let planned = paths::canonical_or_planned(
+                        &machine
+                            .cwd
+                            .join(paths::expand_tilde(&grant.path, &machine.home)),
+                    );
+                    let dir = !grant.flag.is_file();
+                    create.push(Create {
+                        path: planned.clone(),
+                        dir,
+                        mode,
+                    });
+                    paths::Resolved {
+                        path: planned,
+                        dir,
+                        links: Vec::new(),
+                    }
+                }
+                // A profile's optional grant (an agent's state directory before its first run).
+                _ if grant.optional => continue,
+                _ => return Err(e),
+            },
         };
         note_links(links, &resolved);
         let (path, is_dir) = (resolved.path, resolved.dir);
@@ -464,7 +487,14 @@ fn grant_rules(
             mount: Mount::Host,
         });
     }
-    Ok(rules)
+    Ok((rules, create))
+}
+
+/// Whether `path` (as given) names nothing at all, not even a dangling symlink: only then is
+/// it made (a dangling link would make the path elsewhere).
+fn absent(path: &Path, machine: &Machine) -> bool {
+    let full = machine.cwd.join(paths::expand_tilde(path, &machine.home));
+    matches!(std::fs::symlink_metadata(&full), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// Symlinks met on the way to the rules' paths, for the view to recreate.
@@ -490,7 +520,7 @@ struct Baseline<'a> {
 }
 
 impl Baseline<'_> {
-    fn add(&mut self, machine: &Machine) {
+    fn add(&mut self, machine: &Machine, program: Option<&Path>) {
         for entry in baseline::TABLE {
             let path = match entry.place {
                 Place::System(p) => PathBuf::from(p),
@@ -518,13 +548,53 @@ impl Baseline<'_> {
                 (InView::OnlyInView(_) | InView::OnlyLink(_), false) => {}
             }
         }
+        let home = self
+            .resolver
+            .resolve(&machine.home)
+            .map(|r| r.path)
+            .unwrap_or_else(|_| machine.home.clone());
         if let Some(path_env) = &machine.path_env {
             for dir in std::env::split_paths(path_env).filter(|d| d.is_absolute()) {
                 self.host(&dir, Access::READ_EXEC, baseline::PATH_DIRS);
+                // A shim runs its manager from the root above it (`~/.pyenv/libexec/pyenv`).
+                if dir.file_name().is_some_and(|n| n == "shims") {
+                    if let Some(root) = dir.parent() {
+                        self.root(root, &home, baseline::SHIM_ROOTS);
+                    }
+                }
+            }
+        }
+        for (name, part) in baseline::TOOLCHAIN_VARIABLES {
+            let value = machine.env.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+            if let Some(root) = value.map(PathBuf::from).filter(|p| p.is_absolute()) {
+                self.root(&root.join(part), &home, baseline::ENV_TOOLCHAINS);
+            }
+        }
+        // The program's own tree, when its launcher on PATH is a symlink that leads where no
+        // rule reaches (npm's `bin/claude` into `lib/node_modules/@anthropic-ai/claude-code`).
+        let launched = program.and_then(|p| self.resolver.resolve(p).ok());
+        if let Some(found) = launched.filter(|f| !f.links.is_empty()) {
+            let runs = self
+                .rules
+                .iter()
+                .any(|r| r.reaches(&found.path) && r.access.allows(crate::access::Op::Exec));
+            if let Some(root) = baseline::install_root(&found.path).filter(|_| !runs) {
+                self.root(&root, &home, baseline::PROGRAM_TREE);
             }
         }
         if let Some(exe) = &machine.nono_exe {
             self.host(exe, Access::READ_EXEC, baseline::NONO_ITSELF);
+        }
+    }
+
+    /// A directory found by looking at the machine (an environment variable, a symlink's
+    /// target), read and executable, unless it would hand over the home or more.
+    fn root(&mut self, root: &Path, home: &Path, what: &str) {
+        let Ok(found) = self.resolver.resolve(root) else {
+            return;
+        };
+        if found.dir && !baseline::too_wide(&found.path, home) {
+            self.host(root, Access::READ_EXEC, what);
         }
     }
 

@@ -117,6 +117,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
         tmpdir: TMPDIR.into(),
         keep_fds: Vec::new(),
         cap_file: CAP_FILE.into(),
+        create: Vec::new(),
         guards: Vec::new(),
         view: None,
         layers: Layers {

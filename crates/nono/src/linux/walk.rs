@@ -10,7 +10,7 @@
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use std::ffi::{OsStr, OsString};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// The directory holding a path's last name, and that name.
@@ -75,6 +75,9 @@ pub fn parent(start: &Start, path: &[u8], follow_last: bool) -> Result<Parent, E
             continue;
         }
         let name = substitute_self(&at, name, start)?;
+        if in_proc(&at) {
+            others_proc(&at, &name, start)?;
+        }
         if last && !follow_last {
             return Ok(Parent {
                 dir: at,
@@ -156,6 +159,30 @@ fn push_components(pending: &mut Vec<OsString>, path: &[u8]) {
             pending.push(OsStr::from_bytes(component).to_os_string());
         }
     }
+}
+
+/// Refuses a step into another process's `/proc/PID` (the init's own among them: its
+/// descriptors hold the pipe to nono outside, its environment nono's): the init acts for the
+/// process that asked and must reach nothing there that this process could not. `at` is a
+/// directory of /proc; `name` the next component.
+fn others_proc(at: &OwnedFd, name: &OsStr, start: &Start) -> Result<(), Errno> {
+    let own = |pid: &str| {
+        pid == start.tgid.to_string()
+            || std::fs::symlink_metadata(format!("/proc/{}/task/{pid}", start.tgid)).is_ok()
+    };
+    let fd = format!("/proc/self/fd/{}", at.as_raw_fd());
+    let at_path = std::fs::read_link(fd).map_err(|_| Errno::ACCESS)?;
+    let mut parts = at_path.iter().skip(1); // "/"
+    let pid = match (parts.next(), parts.next()) {
+        // At /proc itself: the next name picks the process.
+        (Some(p), None) if p == "proc" => name.to_string_lossy().into_owned(),
+        (Some(p), Some(pid)) if p == "proc" => pid.to_string_lossy().into_owned(),
+        _ => return Ok(()),
+    };
+    if pid.bytes().all(|b| b.is_ascii_digit()) && !pid.is_empty() && !own(&pid) {
+        return Err(Errno::ACCESS);
+    }
+    Ok(())
 }
 
 /// `self` and `thread-self` in /proc mean the process that asked, not the init resolving.

@@ -43,6 +43,10 @@ pub struct Plan {
     /// The capability file: this plan as JSON, readable from inside the sandbox.
     #[serde(with = "crate::pathser")]
     pub cap_file: PathBuf,
+    /// Granted paths that do not exist yet and are made just before the sandbox is applied
+    /// (`--allow ./target`, a profile's `create = true`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub create: Vec<Create>,
     /// Protected names that did not exist when the plan was made, inside writable rules: the
     /// program may not create them (with a view; see [`Guard`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -53,6 +57,18 @@ pub struct Plan {
     pub view: Option<View>,
     /// Kernel layers used, and protections given up with `--allow-degraded`.
     pub layers: Layers,
+}
+
+/// A granted path the run makes before the sandbox is applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Create {
+    /// Where (its existing part canonical).
+    #[serde(with = "crate::pathser")]
+    pub path: PathBuf,
+    /// A directory (with any missing parents), or else an empty file.
+    pub dir: bool,
+    /// Its mode, before the umask.
+    pub mode: u32,
 }
 
 /// One allowed path.

@@ -189,6 +189,7 @@ mod tests {
             tmpdir: "/tmp".into(),
             keep_fds: Vec::new(),
             cap_file: "/dev/nono/plan.json".into(),
+            create: Vec::new(),
             guards: Vec::new(),
             view: Some(View {
                 skeletons: vec!["/".into(), "/dev".into()],

@@ -34,6 +34,25 @@ pub const BUILT_IN: &[BuiltIn] = &[
     builtin!("go"),
 ];
 
+/// The agents' commands and the built-in profile made for each.
+pub const AGENT_COMMANDS: &[(&str, &str)] = &[
+    ("claude", "claude-code"),
+    ("codex", "codex"),
+    ("gemini", "gemini-cli"),
+    ("opencode", "opencode"),
+    ("aider", "aider"),
+    ("goose", "goose"),
+];
+
+/// The built-in profile made for the agent `command` runs, if it runs one.
+pub fn profile_for_command(command: &std::ffi::OsStr) -> Option<&'static str> {
+    let name = std::path::Path::new(command).file_name()?;
+    AGENT_COMMANDS
+        .iter()
+        .find(|(c, _)| name == *c)
+        .map(|(_, profile)| *profile)
+}
+
 /// The built-in profile called `name`.
 pub fn built_in(name: &str) -> Option<&'static BuiltIn> {
     BUILT_IN.iter().find(|b| b.name == name)

@@ -92,6 +92,11 @@ pub fn json_schema() -> Value {
                                 "description": "Skip the grant when the path does not exist (an agent's state before its first run).",
                                 "type": "boolean",
                                 "default": false
+                            },
+                            "create": {
+                                "description": "Create the path when it does not exist (a directory, mode 0700, or an empty file, mode 0600), before the sandbox starts; writable grants only.",
+                                "type": "boolean",
+                                "default": false
                             }
                         }
                     }

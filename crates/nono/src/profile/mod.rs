@@ -29,7 +29,7 @@ mod fuzz;
 #[cfg(test)]
 mod tests;
 
-pub use builtin::{built_in, BuiltIn, BUILT_IN};
+pub use builtin::{built_in, profile_for_command, BuiltIn, BUILT_IN};
 pub use json_schema::json_schema;
 pub use load::{is_path, is_valid_name, load, load_file, user_dir, user_profiles, Locations};
 pub use policy::to_policy;

@@ -75,13 +75,30 @@ pub(crate) fn parse(text: &str, name: &str, file: &str, location: Location) -> R
     ];
     for (flag, list) in lists {
         for item in list {
-            let PathEntry { path, optional } = item.get_ref();
+            let PathEntry {
+                path,
+                optional,
+                create,
+            } = item.get_ref();
             check_path(&source, item.span(), path)?;
+            if *create && !flag.access().allows(crate::access::Op::Write) {
+                return Err(source.error(
+                    &item.span(),
+                    format!(
+                        "filesystem.{} {}: create = true needs a writable grant (a read-only one would make an empty path)",
+                        super::policy::key_of(flag.flag()),
+                        quote(Path::new(path))
+                    ),
+                ));
+            }
+            // An agent's state: private to the user, as the agents make it themselves.
+            let mode = if flag.is_file() { 0o600 } else { 0o700 };
             profile.grants.push(Entry {
                 value: Grant {
                     flag,
                     path: PathBuf::from(path),
                     optional: *optional,
+                    create: create.then_some(mode),
                 },
                 origin: source.origin(&item.span()),
             });
@@ -110,6 +127,7 @@ pub(crate) fn parse(text: &str, name: &str, file: &str, location: Location) -> R
                     "filesystem.{key} {}: {why}",
                     quote(Path::new(item.get_ref()))
                 ),
+                variable: None,
             });
             target.push(Entry {
                 value: PathBuf::from(item.get_ref()),
@@ -138,6 +156,7 @@ pub(crate) fn parse(text: &str, name: &str, file: &str, location: Location) -> R
                     name.get_ref(),
                     rule.group
                 ),
+                variable: Some(name.get_ref().clone()),
             });
         }
         profile.env_allow.push(Entry {
@@ -165,6 +184,7 @@ pub(crate) fn parse(text: &str, name: &str, file: &str, location: Location) -> R
                     name.get_ref(),
                     rule.group
                 ),
+                variable: None,
             });
         }
         profile.env_set.push(Entry {

@@ -47,6 +47,7 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
         env_set: Vec::new(),
         keep_fds: flags.keep_fds.clone(),
         config: Vec::new(),
+        program: None,
         profiles: profile
             .chain
             .iter()
@@ -65,10 +66,17 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
     add_new(&mut policy.egress.deny, &flags.egress.deny);
     add_new(&mut policy.egress.cidrs, &flags.egress.cidrs);
     // A value given on the command line replaces the profile's.
+    // `~/` at the start of a profile's value is the home, as in its paths.
     policy.env_set = profile
         .env_set
         .iter()
-        .map(|e| e.value.clone())
+        .map(|e| {
+            let (name, value) = e.value.clone();
+            match value.strip_prefix("~/") {
+                Some(rest) => (name, home.join(rest).to_string_lossy().into_owned()),
+                None => (name, value),
+            }
+        })
         .filter(|(name, _)| !flags.env_set.iter().any(|(n, _)| n == name))
         .collect();
     policy.env_set.extend(flags.env_set.iter().cloned());
@@ -80,12 +88,13 @@ fn check_grant(grant: &Entry<Grant>, home: &Path, cwd: &Path) -> Result<()> {
         flag,
         path,
         optional,
+        create,
     } = &grant.value;
     let key = key_of(flag.flag());
     let what = format!("filesystem.{key} {}", quote(path));
     let Ok(meta) = std::fs::metadata(where_is(path, home, cwd)) else {
-        if *optional {
-            return Ok(());
+        if *optional || create.is_some() {
+            return Ok(()); // skipped, or made before the run (see `Plan::create`)
         }
         return Err(grant.origin.error(format!(
             "{what}: no such file or directory (mark it {{ path = \"...\", optional = true }} if it may be missing)"

@@ -34,6 +34,9 @@ pub struct Notice {
     pub origin: Origin,
     /// What it lifts.
     pub text: String,
+    /// The environment variable it keeps, if that is what it does: a run says so only when
+    /// the variable is set (otherwise there is nothing to keep).
+    pub variable: Option<String>,
 }
 
 impl fmt::Display for Notice {
@@ -103,6 +106,7 @@ impl Profile {
                         "network.block = false lifts the network block of profile {} ({})",
                         parent.origin.profile, parent.origin
                     ),
+                    variable: None,
                 });
             }
         }

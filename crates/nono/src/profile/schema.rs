@@ -71,11 +71,12 @@ pub(crate) struct Env {
     pub set: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
-/// A grant's path: `"~/x"` or `{ path = "~/x", optional = true }`.
+/// A grant's path: `"~/x"` or `{ path = "~/x", optional = true, create = true }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PathEntry {
     pub path: String,
     pub optional: bool,
+    pub create: bool,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +85,8 @@ struct PathTable {
     path: String,
     #[serde(default)]
     optional: bool,
+    #[serde(default)]
+    create: bool,
 }
 
 impl<'de> Deserialize<'de> for PathEntry {
@@ -98,13 +101,14 @@ impl<'de> Visitor<'de> for PathEntryVisitor {
     type Value = PathEntry;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a path string or a table { path = \"...\", optional = true }")
+        f.write_str("a path string or a table { path = \"...\", optional = true, create = true }")
     }
 
     fn visit_str<E: de::Error>(self, path: &str) -> Result<PathEntry, E> {
         Ok(PathEntry {
             path: path.to_string(),
             optional: false,
+            create: false,
         })
     }
 
@@ -113,6 +117,7 @@ impl<'de> Visitor<'de> for PathEntryVisitor {
         Ok(PathEntry {
             path: table.path,
             optional: table.optional,
+            create: table.create,
         })
     }
 }

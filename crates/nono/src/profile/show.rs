@@ -21,10 +21,13 @@ impl Profile {
                 .filter(|g| g.value.flag == flag)
                 .map(|g| {
                     let path = string(&g.value.path.to_string_lossy());
-                    if g.value.optional {
-                        format!("{{ path = {path}, optional = true }}")
-                    } else {
-                        path
+                    match (g.value.optional, g.value.create.is_some()) {
+                        (false, false) => path,
+                        (true, false) => format!("{{ path = {path}, optional = true }}"),
+                        (false, true) => format!("{{ path = {path}, create = true }}"),
+                        (true, true) => {
+                            format!("{{ path = {path}, optional = true, create = true }}")
+                        }
                     }
                 })
                 .collect();

@@ -66,7 +66,7 @@ fn every_built_in_loads_and_round_trips_through_show() {
 #[test]
 fn each_agent_grants_the_project_and_its_own_state_only() {
     let state: &[(&str, &[&str])] = &[
-        ("claude-code", &["~/.claude", "~/.claude.json"]),
+        ("claude-code", &["~/.claude"]),
         ("codex", &["~/.codex"]),
         ("gemini-cli", &["~/.gemini"]),
         (

@@ -18,6 +18,8 @@ pub(super) struct Classifier<'a> {
     pub(super) guards: Vec<Guard>,
     /// Inside another nono sandbox, whose masks this run can rely on but not add to.
     pub(super) nested: bool,
+    /// Directory grants that do not exist yet and are made before the run.
+    pub(super) created: Vec<PathBuf>,
 }
 
 impl Classifier<'_> {
@@ -36,6 +38,19 @@ impl Classifier<'_> {
             }
             if let Ok(found) = resolver.resolve(&dir) {
                 break found;
+            }
+            // A directory grant the run makes before it starts (`create`): the name will be
+            // created in it, so it is guarded there.
+            if self.created.is_empty() {
+                continue;
+            }
+            let planned = paths::canonical_or_planned(&dir);
+            if self.created.contains(&planned) {
+                break paths::Resolved {
+                    path: planned,
+                    dir: true,
+                    links: Vec::new(),
+                };
             }
         };
         if !found.dir {

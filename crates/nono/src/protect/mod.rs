@@ -48,6 +48,11 @@ pub fn protected_paths(
         found: Vec::new(),
         guards: Vec::new(),
         nested: machine.namespaces == crate::machine::Namespaces::Nested,
+        created: grants
+            .iter()
+            .filter(|g| !g.file && std::fs::symlink_metadata(&g.path).is_err())
+            .map(|g| g.path.clone())
+            .collect(),
     };
     for entry in sensitive::TABLE {
         let full = match entry.root {
