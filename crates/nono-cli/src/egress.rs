@@ -70,7 +70,7 @@ fn resolver(filter: &Filter) -> Resolver {
 /// turn nono's writing against another file: a symlink, a hard link, anything but a regular
 /// file.
 fn open_log(path: &Path, keep_fds: &[i32]) -> Result<File> {
-    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::fd::AsRawFd;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let fail = |why: String| Error::refused(format!("--net-log {}: {why}", nono::quote_path(path)));
     let file = std::fs::OpenOptions::new()
@@ -102,10 +102,9 @@ fn open_log(path: &Path, keep_fds: &[i32]) -> Result<File> {
     if !keep_fds.contains(&file.as_raw_fd()) {
         return Ok(file);
     }
-    let moved =
-        rustix::io::fcntl_dupfd_cloexec(&file, highest + 1).map_err(|e| fail(e.to_string()))?;
-    // SAFETY: a descriptor just duplicated for us and owned by nothing else.
-    Ok(unsafe { File::from_raw_fd(std::os::fd::IntoRawFd::into_raw_fd(moved)) })
+    rustix::io::fcntl_dupfd_cloexec(&file, highest + 1)
+        .map(File::from)
+        .map_err(|e| fail(e.to_string()))
 }
 
 #[cfg(target_os = "linux")]

@@ -631,3 +631,34 @@ fn a_log_name_planted_as_a_link_is_refused_and_its_target_untouched() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_log_never_takes_a_descriptor_promised_to_the_program() {
+    let f = Fixture::new();
+    let log = f.project.join("net.jsonl");
+    // nono starts with descriptors 0-2 only, so the log would open as 3: the descriptor the
+    // program is promised. It moves; 3 is then what it was, not open, and nono says so.
+    let flags = with(
+        filtered(),
+        &["--keep-fd", "3", "--net-log", log.to_str().unwrap()],
+    );
+    let out = sh(&f, &flags, "echo leaked >&3");
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with("\nnono: --keep-fd 3: not an open descriptor\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&log), "", "the program wrote to the log");
+    // Control: an open descriptor 3 is passed as promised.
+    let script = format!(
+        "exec 3>'{}'; '{}' run {} --keep-fd 3 --net-log '{}' -- sh -c 'echo mine >&3'",
+        f.project.join("three").display(),
+        nono_bin().display(),
+        filtered().join(" "),
+        log.display()
+    );
+    let out = f.bare_sh(&script);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(read(&f.project.join("three")), "mine\n");
+}

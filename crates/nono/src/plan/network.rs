@@ -49,9 +49,11 @@ impl Filter {
         }
     }
 
-    /// The proxy's URL for the program: `http://127.0.0.1:3128`.
+    /// The proxy's URL for the program: `http://127.0.0.1:3128`, the first address it
+    /// listens on.
     pub fn url(&self) -> String {
-        format!("http://{}", self.listen[0])
+        let default = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), PROXY_PORT);
+        format!("http://{}", self.listen.first().unwrap_or(&default))
     }
 
     /// The variables that point the program's clients at the proxy, and keep its own
