@@ -662,3 +662,28 @@ fn the_log_never_takes_a_descriptor_promised_to_the_program() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(read(&f.project.join("three")), "mine\n");
 }
+
+#[test]
+fn only_a_filtered_run_starts_the_proxy_thread() {
+    let f = Fixture::new();
+    // nono outside is one thread while it supervises, unless it runs the proxy.
+    let threads = |flags: Vec<String>| {
+        let mut args = vec!["run".to_string()];
+        args.extend(flags);
+        args.extend(["--", "sleep", "0.7"].map(String::from));
+        let mut child = f.nono(&args).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        let count = std::fs::read_dir(format!("/proc/{}/task", child.id()))
+            .unwrap()
+            .count();
+        assert!(child.wait().unwrap().success());
+        count
+    };
+    assert_eq!(threads(vec!["--allow".into(), ".".into()]), 1);
+    assert_eq!(
+        threads(vec!["--allow".into(), ".".into(), "--net-block".into()]),
+        1
+    );
+    // Control: the proxy's thread is there to be counted.
+    assert!(threads(filtered()) > 1);
+}
