@@ -15,6 +15,10 @@ const RUN_EXAMPLES: &str = "\
 Examples:
   nono run --allow . -- claude              work on this project, nothing else
   nono run --allow . --net-block -- make    the same, without network
+  nono run --allow . --allow-domain api.anthropic.com -- claude
+                                            only that host, through nono's proxy
+  nono run --allow . --allow-domain '*.example.org:443' --net-log net.jsonl -- sh
+                                            names below example.org on 443; log each decision
   nono run --read ~/docs --allow . -- sh    read-only access to ~/docs
   nono run --allow . --dry-run -- npm test  show the plan, run nothing
   nono run --profile claude-code -- claude  a built-in profile: see nono profile list
@@ -27,6 +31,9 @@ Examples:
   nono why ~/.ssh/id_ed25519                  is it readable under the default plan?
   nono why --op write --allow . ./src/main.rs with the grants of a run
   nono why --self /etc/hosts                  inside a sandbox: ask its own plan
+  nono why --host example.org:443 --profile claude-code
+                                              may the program reach that host?
+  nono why --self --host example.org          inside a filtered sandbox: ask its own plan
 
 Exit status: 0 if allowed, 1 if denied, 125 on error.";
 
@@ -62,7 +69,7 @@ pub enum Command {
     /// Run a command in a sandbox that allows only what is granted.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
-    /// Explain whether the sandbox allows an operation on a path, and why.
+    /// Explain whether the sandbox allows an operation on a path, or reaching a host, and why.
     #[command(after_help = WHY_EXAMPLES)]
     Why(WhyArgs),
     /// List, show, check and create sandbox profiles (used with --profile).
@@ -111,6 +118,17 @@ pub struct SandboxArgs {
     /// Block all network access (a private network namespace with its own loopback).
     #[arg(long)]
     pub net_block: bool,
+    /// Filter the network: allow NAME (exact, or *.NAME for the names below it), on any port
+    /// or only on PORT, through nono's proxy; everything not allowed is refused.
+    #[arg(long, value_name = "NAME[:PORT]", value_parser = non_empty("an empty name"))]
+    pub allow_domain: Vec<String>,
+    /// Filter the network: allow the addresses in RANGE (10.1.0.0/16, fd00::/8, 192.0.2.7),
+    /// also when an allowed name resolves into it.
+    #[arg(long, value_name = "RANGE", value_parser = non_empty("an empty range"))]
+    pub allow_cidr: Vec<String>,
+    /// Filter the network: refuse NAME (or *.NAME) even when --allow-domain covers it.
+    #[arg(long, value_name = "NAME[:PORT]", value_parser = non_empty("an empty name"))]
+    pub deny_domain: Vec<String>,
     /// Keep environment variable NAME although it looks secret or injects code.
     #[arg(long, value_name = "NAME", value_parser = non_empty("an empty name"))]
     pub env_allow: Vec<String>,
@@ -135,6 +153,10 @@ pub struct SandboxArgs {
     /// Testing: leave one layer off, to prove that the others hold alone.
     #[arg(long, value_enum, value_name = "LAYER", hide = true)]
     pub testing_without: Vec<LayerArg>,
+    /// Testing: the proxy resolves NAME to ADDRESS instead of asking DNS (ADDRESS must lie in
+    /// an --allow-cidr range, so nothing the rules refuse becomes reachable).
+    #[arg(long, value_name = "NAME=ADDRESS", hide = true, value_parser = parse_resolve)]
+    pub testing_resolve: Vec<(String, std::net::IpAddr)>,
 }
 
 /// A layer the hidden testing flag can leave off.
@@ -162,6 +184,10 @@ pub struct RunArgs {
     /// With --dry-run: print the plan as JSON.
     #[arg(long, requires = "dry_run")]
     pub json: bool,
+    /// With a filtered network: write each decision of nono's proxy to FILE, one JSON object
+    /// a line.
+    #[arg(long, value_name = "FILE", value_parser = path())]
+    pub net_log: Option<PathBuf>,
     /// The command to run, and its arguments (after --).
     #[arg(required = true, last = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
@@ -177,8 +203,11 @@ pub enum OpArg {
 #[derive(Debug, Args)]
 pub struct WhyArgs {
     /// The path to explain.
-    #[arg(value_parser = path())]
-    pub path: PathBuf,
+    #[arg(value_parser = path(), required_unless_present = "host", conflicts_with = "host")]
+    pub path: Option<PathBuf>,
+    /// Instead of a path, explain whether the program may reach HOST (on PORT, default 443).
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = non_empty("an empty host"))]
+    pub host: Option<String>,
     /// The operation to explain.
     #[arg(long, value_enum, default_value = "read")]
     pub op: OpArg,
@@ -227,6 +256,16 @@ fn parse_keep_fd(text: &str) -> Result<i32, String> {
         Ok(fd) if fd > 2 => Ok(fd),
         _ if text.is_empty() => Err("an empty descriptor number".into()),
         _ => Err("not a descriptor number (3 or above)".into()),
+    }
+}
+
+fn parse_resolve(text: &str) -> Result<(String, std::net::IpAddr), String> {
+    match text.split_once('=') {
+        Some((name, address)) if !name.is_empty() => address
+            .parse()
+            .map(|a| (name.to_string(), a))
+            .map_err(|_| "expected NAME=ADDRESS, with an IP address".into()),
+        _ => Err("expected NAME=ADDRESS".into()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod cli;
 mod completions;
+mod egress;
 mod man;
 mod policy;
 mod profile_cmd;

@@ -1,12 +1,13 @@
 //! From command-line flags to the library's policy and machine.
 
 use crate::cli::SandboxArgs;
+use nono::egress::EgressPolicy;
 use nono::{Error, Grant, GrantFlag, Machine, Policy, Result};
 
 /// The policy the flags describe, on top of `--profile` if given, and the profile's lines that
 /// lift a protection (to print before a run starts). Plain runs never read a profile.
 pub fn policy(args: &SandboxArgs) -> Result<(Policy, Vec<String>)> {
-    let flags = flags_policy(args);
+    let flags = flags_policy(args)?;
     match &args.profile {
         Some(spec) => crate::profile_cmd::with_profile(spec, &flags),
         None => {
@@ -18,7 +19,7 @@ pub fn policy(args: &SandboxArgs) -> Result<(Policy, Vec<String>)> {
     }
 }
 
-fn flags_policy(args: &SandboxArgs) -> Policy {
+fn flags_policy(args: &SandboxArgs) -> Result<Policy> {
     let lists = [
         (GrantFlag::Allow, &args.allow),
         (GrantFlag::Read, &args.read),
@@ -27,7 +28,9 @@ fn flags_policy(args: &SandboxArgs) -> Policy {
         (GrantFlag::ReadFile, &args.read_file),
         (GrantFlag::WriteFile, &args.write_file),
     ];
-    Policy {
+    let egress = EgressPolicy::from_flags(&args.allow_domain, &args.deny_domain, &args.allow_cidr)
+        .map_err(Error::refused)?;
+    Ok(Policy {
         grants: lists
             .iter()
             .flat_map(|(flag, paths)| {
@@ -46,6 +49,8 @@ fn flags_policy(args: &SandboxArgs) -> Policy {
         unprotect: args.unprotect.clone(),
         unix_sockets: args.allow_unix_socket.clone(),
         net_block: args.net_block,
+        egress,
+        testing_resolve: args.testing_resolve.clone(),
         allow_degraded: args.allow_degraded,
         env_allow: args.env_allow.clone(),
         env_set: args.env_set.clone(),
@@ -59,7 +64,7 @@ fn flags_policy(args: &SandboxArgs) -> Policy {
             .iter()
             .map(|l| l.name().to_string())
             .collect(),
-    }
+    })
 }
 
 /// This machine, as the flags ask nono to see it (the testing flags can only lower it).

@@ -258,7 +258,47 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
     out
 }
 
-fn network_text(plan: &Plan) -> &'static str {
+fn network_text(plan: &Plan) -> String {
+    let Some(filter) = &plan.network.filter else {
+        return network_mode(plan).into();
+    };
+    let mut out = format!(
+        "filtered: a private network namespace with only its own loopback, and nono's proxy at {} (outside the sandbox) the only way out; seccomp allows only Unix, IP and routing-netlink sockets",
+        filter.url()
+    );
+    let rules = &filter.rules;
+    let lines = (rules
+        .allow
+        .iter()
+        .map(|r| format!("allow  --allow-domain {r}")))
+    .chain(
+        rules
+            .deny
+            .iter()
+            .map(|r| format!("deny   --deny-domain {r}")),
+    )
+    .chain(
+        rules
+            .cidrs
+            .iter()
+            .map(|c| format!("allow  --allow-cidr {c}")),
+    )
+    .chain(filter.testing_resolve.iter().map(|t| {
+        format!(
+            "TESTING ONLY: the proxy resolves {} to {}",
+            t.name, t.address
+        )
+    }));
+    for line in lines {
+        let _ = write!(out, "\n  {line}");
+    }
+    if rules.allow.is_empty() && rules.cidrs.is_empty() {
+        out.push_str("\n  (no allow rule: every destination is refused)");
+    }
+    out
+}
+
+fn network_mode(plan: &Plan) -> &'static str {
     match plan.network.sockets {
         SocketPolicy::Any => "allowed",
         SocketPolicy::Local => {
@@ -332,6 +372,38 @@ pub fn degraded_warning(plan: &Plan) -> String {
     );
     for d in &plan.layers.dropped {
         let _ = writeln!(out, "nono:   - {} (needs {})", d.protection, d.needs);
+    }
+    out
+}
+
+/// `why --host` as JSON.
+pub fn host_json(target: &str, decision: &nono::egress::Decision) -> String {
+    to_json(&json!({
+        "target": target,
+        "allowed": decision.allowed,
+        "reason": decision.reason,
+        "fix": decision.fix,
+    }))
+}
+
+/// `why --host` for people.
+pub fn host_text(target: &str, decision: &nono::egress::Decision, resolved_later: bool) -> String {
+    let mut out = String::new();
+    let word = if decision.allowed {
+        "ALLOWED"
+    } else {
+        "DENIED"
+    };
+    let _ = writeln!(out, "{word} connect {target}");
+    let _ = writeln!(out, "  because: {}", decision.reason);
+    if let Some(fix) = &decision.fix {
+        let _ = writeln!(out, "  to allow it: {fix}");
+    }
+    if resolved_later {
+        let _ = writeln!(
+            out,
+            "  note: the proxy still refuses the addresses of internal ranges the name may resolve to (loopback, private, link-local, metadata), unless --allow-cidr covers them"
+        );
     }
     out
 }

@@ -22,6 +22,9 @@ pub fn run(args: RunArgs) -> Result<u8> {
     for notice in notices {
         eprintln!("nono: {notice}");
     }
+    if args.net_log.is_some() && plan.network.filter.is_none() {
+        return Err(crate::egress::not_filtered());
+    }
     if args.sandbox.profile.is_none() && !args.dry_run {
         if let Some(profile) = nono::profile::profile_for_command(program) {
             eprintln!(
@@ -40,6 +43,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
         return exe.map(|_| 0);
     }
     let exe = exe?;
+    let mut proxy = crate::egress::Proxy::for_plan(&plan, args.net_log.as_deref())?;
     loop {
         executable_inside(&plan, &exe, &machine.cwd)?;
         warn(&plan, &machine.cwd);
@@ -48,7 +52,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
             eprintln!("nono: {line}");
         }
         let cap_file = nono::prepare::prepare(&plan)?;
-        match apply(&plan, &cap_file) {
+        match apply(&plan, &cap_file, proxy.as_mut()) {
             Ok(()) => break,
             // The kernel or a security module would not let the view be built: plan again
             // without it, which refuses unless --allow-degraded accepts the loss.
@@ -98,20 +102,30 @@ fn warn(plan: &Plan, cwd: &Path) {
     for layer in &plan.layers.testing_without {
         eprintln!("nono: TESTING ONLY: the {layer} layer is switched off");
     }
+    for name in plan.network.filter.iter().flat_map(|f| &f.testing_resolve) {
+        eprintln!(
+            "nono: TESTING ONLY: the proxy resolves {} to {} instead of asking DNS",
+            name.name, name.address
+        );
+    }
 }
 
 #[cfg(target_os = "linux")]
-fn apply(plan: &Plan, cap_file: &[u8]) -> Result<()> {
-    nono::linux::apply(plan, cap_file)
+fn apply(plan: &Plan, cap_file: &[u8], proxy: Option<&mut crate::egress::Proxy>) -> Result<()> {
+    nono::linux::apply(
+        plan,
+        cap_file,
+        proxy.map(|p| p as &mut dyn nono::linux::EgressProxy),
+    )
 }
 
 #[cfg(target_os = "macos")]
-fn apply(plan: &Plan, _cap_file: &[u8]) -> Result<()> {
+fn apply(plan: &Plan, _cap_file: &[u8], _proxy: Option<&mut crate::egress::Proxy>) -> Result<()> {
     nono::macos::apply(plan)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn apply(_plan: &Plan, _cap_file: &[u8]) -> Result<()> {
+fn apply(_plan: &Plan, _cap_file: &[u8], _proxy: Option<&mut crate::egress::Proxy>) -> Result<()> {
     Err(Error::refused(
         "this operating system has no sandbox backend; nothing was run",
     ))

@@ -154,10 +154,13 @@ fn command_path(args: &[OsString]) -> String {
     path
 }
 
-/// `--allow <DIR>` is called `--allow`, and the positional `<PATH>` `PATH`.
+/// `--allow <DIR>` is called `--allow`, and the positional `<PATH>` (or the optional
+/// `[PATH]`) `PATH`.
 fn flag_name(arg: &str) -> String {
     let first = arg.split(' ').next().unwrap_or(arg);
-    first.trim_matches(|c| c == '<' || c == '>').to_string()
+    first
+        .trim_matches(|c| matches!(c, '<' | '>' | '[' | ']'))
+        .to_string()
 }
 
 /// clap's usage line, `Usage: nono run [OPTIONS] -- <COMMAND>...`.

@@ -37,6 +37,8 @@ fn python(f: &Fixture, flags: Option<&[&str]>, code: &str, args: &[&str]) -> Str
 }
 
 const SANDBOX: &[&str] = &["--allow", "."];
+/// A filtered network: nono's proxy the only way out (see egress.rs).
+const FILTERED: &[&str] = &["--allow", ".", "--allow-domain", "example.org"];
 
 #[test]
 fn secret_environment_variables_are_stripped() {
@@ -126,6 +128,7 @@ fn io_uring_is_unavailable() {
         "control: io_uring works bare"
     );
     assert_eq!(python(&f, Some(SANDBOX), code, &[]).trim(), "False 38");
+    assert_eq!(python(&f, Some(FILTERED), code, &[]).trim(), "False 38");
 }
 
 #[test]
@@ -141,7 +144,7 @@ int main(void) { long r;
     let bare = Command::new(&exe).output().unwrap();
     let fd: i64 = stdout(&bare).trim().parse().unwrap();
     assert!(fd >= 0, "control: the i386 socket() works bare (got {fd})");
-    for flags in [&["--allow", "."][..], &["--allow", ".", "--net-block"][..]] {
+    for flags in [SANDBOX, &["--allow", ".", "--net-block"][..], FILTERED] {
         let mut argv = vec!["run"];
         argv.extend_from_slice(flags);
         argv.extend_from_slice(&["--", "./int80"]);
@@ -163,6 +166,7 @@ fn other_socket_families_fail_under_net_block() {
     let code = "import socket\nfor fam, typ, proto in ((17, 3, 0), (40, 1, 0), (16, 3, 15)):\n    try:\n        socket.socket(fam, typ, proto); print('ok')\n    except OSError as e:\n        print(e.errno)";
     let blocked = python(&f, Some(&["--allow", ".", "--net-block"]), code, &[]);
     assert_eq!(blocked, "97\n97\n97\n");
+    assert_eq!(python(&f, Some(FILTERED), code, &[]), "97\n97\n97\n");
     // Control in the same sandbox without the filter: VSOCK and netlink open; AF_PACKET meets
     // the kernel's own capability check (EPERM), which is not the filter's answer either.
     let flags = [
@@ -190,6 +194,7 @@ fn mptcp_cannot_reach_the_host_under_net_block() {
     assert!(listener.accept().is_ok());
     let out = python(&f, Some(&["--allow", ".", "--net-block"]), code, &[&port]);
     assert_eq!(out, "111\n");
+    assert_eq!(python(&f, Some(FILTERED), code, &[&port]), "111\n");
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert!(
         listener.accept().is_err(),

@@ -150,6 +150,10 @@ fn an_empty_value_is_named_and_nothing_runs() {
         ("--env-allow", "an empty name"),
         ("--env", "an empty setting (expected NAME=VALUE)"),
         ("--keep-fd", "an empty descriptor number"),
+        ("--allow-domain", "an empty name"),
+        ("--deny-domain", "an empty name"),
+        ("--allow-cidr", "an empty range"),
+        ("--net-log", "an empty path"),
     ];
     for (flag, what) in cases {
         let message = format!("nono: {flag}: {what}");
@@ -166,6 +170,8 @@ fn an_empty_value_is_named_and_nothing_runs() {
 
     let out = f.nono(["why", ""]).output().unwrap();
     assert_refused(&out, "nono: PATH: an empty path");
+    let out = f.nono(["why", "--host", ""]).output().unwrap();
+    assert_refused(&out, "nono: --host: an empty host");
     let out = f.nono(["profile", "show", ""]).output().unwrap();
     assert_refused(&out, "nono: NAME|PATH: an empty name");
     assert!(!f.project.join("ran").exists(), "nothing may run");

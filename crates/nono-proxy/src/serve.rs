@@ -52,15 +52,21 @@ impl Proxy {
         Proxy { config }
     }
 
-    /// Serves on `listener` (already bound and listening; typically created inside the
+    /// Serves on `listeners` (already bound and listening; typically created inside the
     /// sandbox's network namespace) until `stop` is triggered, then returns the counters.
     /// Blocks the calling thread, which runs a single-threaded runtime; name resolution uses
     /// the runtime's blocking pool. The error is one line, for a runtime or socket that
     /// cannot be set up.
-    pub fn serve(self, listener: std::net::TcpListener, stop: Stop) -> Result<Summary, String> {
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| format!("proxy: cannot make the listening socket non-blocking: {e}"))?;
+    pub fn serve(
+        self,
+        listeners: Vec<std::net::TcpListener>,
+        stop: Stop,
+    ) -> Result<Summary, String> {
+        for listener in &listeners {
+            listener.set_nonblocking(true).map_err(|e| {
+                format!("proxy: cannot make the listening socket non-blocking: {e}")
+            })?;
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
@@ -75,25 +81,35 @@ impl Proxy {
             limits: self.config.limits,
             record: Recorder::new(self.config.log),
         });
-        let served = runtime.block_on(accept_loop(listener, stop, Arc::clone(&shared)));
+        let served = runtime.block_on(accept_all(listeners, stop, Arc::clone(&shared)));
         // Resolutions still running on the blocking pool are abandoned, not waited for.
         runtime.shutdown_background();
         served.map(|()| shared.record.summary())
     }
 }
 
-async fn accept_loop(
-    listener: std::net::TcpListener,
+/// One accept loop per listener, until told to stop; then every connection is dropped.
+async fn accept_all(
+    listeners: Vec<std::net::TcpListener>,
     stop: Stop,
     shared: Arc<Shared>,
 ) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::from_std(listener)
-        .map_err(|e| format!("proxy: cannot use the listening socket: {e}"))?;
+    let mut loops = JoinSet::new();
+    for listener in listeners {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| format!("proxy: cannot use the listening socket: {e}"))?;
+        loops.spawn(accept_loop(listener, Arc::clone(&shared)));
+    }
+    stop.0.notified().await;
+    // Dropping a loop drops its set of connections, which aborts them.
+    loops.abort_all();
+    Ok(())
+}
+
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
-            biased;
-            () = stop.0.notified() => break,
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
@@ -106,6 +122,4 @@ async fn accept_loop(
             },
         }
     }
-    connections.abort_all();
-    Ok(())
 }

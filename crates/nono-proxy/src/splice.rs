@@ -8,8 +8,11 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use tokio::io::Interest;
 use tokio::net::TcpStream;
 
-/// Most bytes moved by one `splice` call, and the pipe size asked for.
-const CHUNK: usize = 1 << 20;
+/// Most bytes moved by one `splice` call, and the pipe size asked for. Measured on loopback
+/// (bench/proxy.sh, docs/benchmarks.md): 256 KiB moves a bulk transfer faster than 1 MiB or
+/// 64-128 KiB. Pages a larger pipe holds go cold in the cache before the receiver copies
+/// them out; a smaller one means more calls and wake-ups per megabyte.
+const CHUNK: usize = 256 << 10;
 
 /// Moves bytes both ways between `a` and `b` until each side has closed its sending half,
 /// passing each close on. Returns when both directions are done or one fails.

@@ -23,7 +23,10 @@ pub fn linux(
     if !view {
         refuse_unmaskable(machine, sensitive, rules)?;
     }
-    let network_namespace = policy.net_block && view;
+    if policy.filters_network() && !view {
+        return Err(refuse_filter(machine));
+    }
+    let network_namespace = policy.needs_network_namespace() && view;
     let (landlock_abi_needed, mut dropped) = kernel_gaps(policy, machine, view);
     if let Namespaces::Unavailable(cause) = &machine.namespaces {
         dropped.extend(
@@ -63,6 +66,20 @@ pub fn linux(
         testing_without: policy.testing_without.clone(),
         dropped,
     })
+}
+
+/// Filtered mode without a network namespace: refused, even with `--allow-degraded`. Without
+/// one the proxy would be advice the program may ignore, and a filter that can be walked
+/// around is no weaker form of one.
+fn refuse_filter(machine: &Machine) -> Error {
+    let cause = match &machine.namespaces {
+        Namespaces::Nested => "inside another nono sandbox no new network namespace can be made",
+        Namespaces::Unavailable(cause) => cause,
+        Namespaces::Available => "network namespaces are unavailable",
+    };
+    Error::refused(format!(
+        "a filtered network (--allow-domain, --deny-domain, --allow-cidr) needs a network namespace of its own, so that nono's proxy is the only way out, and {cause}; --allow-degraded cannot run it unfiltered. Use --net-block to block the network instead"
+    ))
 }
 
 /// The dropped protections, grouped by what each group needs.
@@ -158,7 +175,7 @@ fn kernel_gaps(policy: &Policy, machine: &Machine, view: bool) -> (u8, Vec<Dropp
         // In a PID namespace, processes outside cannot even be named.
         needs.push((6, "signals to processes outside the sandbox"));
     }
-    if !(policy.net_block && view) {
+    if !(policy.needs_network_namespace() && view) {
         // Abstract sockets belong to a network namespace; without a private one, only
         // Landlock's scope keeps the host's out of reach.
         needs.push((

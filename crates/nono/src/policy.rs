@@ -1,6 +1,8 @@
 //! The policy: what the user asked for, before it meets the machine.
 
+use crate::egress::EgressPolicy;
 use crate::plan::GrantFlag;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 /// A declarative sandbox request, as given on the command line.
@@ -14,6 +16,12 @@ pub struct Policy {
     pub unix_sockets: Vec<PathBuf>,
     /// Whether to block the network (`--net-block`).
     pub net_block: bool,
+    /// Egress rules (`--allow-domain`, `--deny-domain`, `--allow-cidr`): any rule filters the
+    /// network through nono's proxy. `--net-block` wins over them.
+    pub egress: EgressPolicy,
+    /// Names the proxy resolves from this table instead of DNS (a hidden testing flag, for
+    /// tests without a network): each address must lie in an `--allow-cidr` range.
+    pub testing_resolve: Vec<(String, IpAddr)>,
     /// Whether to run even if the kernel cannot give every protection (`--allow-degraded`).
     pub allow_degraded: bool,
     /// Variables to keep although the environment table would strip them (`--env-allow`).
@@ -37,6 +45,19 @@ pub struct Policy {
     pub program: Option<PathBuf>,
     /// Layers to leave off, for tests that prove each layer holds alone (a hidden flag).
     pub testing_without: Vec<String>,
+}
+
+impl Policy {
+    /// Whether the network is filtered through nono's proxy: an egress rule is given, and no
+    /// `--net-block` (which blocks everything, and so wins over the rules).
+    pub fn filters_network(&self) -> bool {
+        !self.net_block && self.egress.is_filtering()
+    }
+
+    /// Whether the program needs a network namespace of its own: blocked or filtered.
+    pub fn needs_network_namespace(&self) -> bool {
+        self.net_block || self.filters_network()
+    }
 }
 
 /// One grant flag and its path.

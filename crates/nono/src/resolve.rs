@@ -6,13 +6,14 @@
 use crate::access::Access;
 use crate::baseline::{self, InView, Place};
 use crate::env;
+use crate::error::one_line;
 use crate::error::{Error, Result};
 use crate::layers;
 use crate::machine::{Machine, Namespaces};
 use crate::paths::{self, quote};
 use crate::plan::{
-    Backend, Create, EnvChange, Layers, Link, Mount, Network, Plan, Rule, SensitivePath,
-    SensitiveState, SocketPolicy, Source, View, FORMAT_VERSION,
+    Backend, Create, EnvChange, Filter, Layers, Link, Mount, Network, Plan, Rule, SensitivePath,
+    SensitiveState, SocketPolicy, Source, TestName, View, FORMAT_VERSION,
 };
 use crate::policy::Policy;
 use crate::protect::{self, conflicts, reaches};
@@ -112,14 +113,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         home: machine.home.clone(),
         rules,
         sensitive,
-        network: Network {
-            blocked: policy.net_block,
-            sockets: match (policy.net_block, layers.network_namespace) {
-                (false, _) => SocketPolicy::Any,
-                (true, true) => SocketPolicy::Local,
-                (true, false) => SocketPolicy::UnixOnly,
-            },
-        },
+        network: network(policy, &layers)?,
         env: environment(policy, machine, &socket_paths)?,
         tmpdir,
         keep_fds: policy.keep_fds.clone(),
@@ -130,6 +124,9 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         view,
         layers,
     };
+    if let Some(filter) = &plan.network.filter {
+        plan.env.extend(filter.env());
+    }
     plan.env.extend([
         set("NONO_SANDBOX", "1"),
         set("NONO_CAP_FILE", &plan.cap_file.to_string_lossy()),
@@ -137,6 +134,67 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
         set("TMPDIR", &plan.tmpdir.to_string_lossy()),
     ]);
     Ok(plan)
+}
+
+/// The network's mode: open, blocked (`--net-block`, which wins over egress rules), or
+/// filtered through nono's proxy (any egress rule). `layers` says whether a network namespace
+/// holds the program: filtered mode has no weaker form, so [`layers::linux`] refuses it
+/// without one.
+fn network(policy: &Policy, layers: &Layers) -> Result<Network> {
+    if policy.filters_network() && layers.backend == Backend::Seatbelt {
+        return Err(Error::refused(
+            "a filtered network (--allow-domain, --deny-domain, --allow-cidr) is enforced on Linux only; use --net-block to block the network instead",
+        ));
+    }
+    let filter = if policy.filters_network() {
+        Some(Filter::new(policy.egress.clone(), testing_names(policy)?))
+    } else {
+        if let Some((name, _)) = policy.testing_resolve.first() {
+            return Err(Error::refused(format!(
+                "--testing-resolve {name}: only for a filtered network (--allow-domain, --deny-domain or --allow-cidr)"
+            )));
+        }
+        None
+    };
+    let sockets = match (policy.needs_network_namespace(), layers.network_namespace) {
+        (false, _) => SocketPolicy::Any,
+        (true, true) => SocketPolicy::Local,
+        (true, false) => SocketPolicy::UnixOnly,
+    };
+    Ok(Network {
+        blocked: policy.net_block,
+        sockets,
+        filter,
+    })
+}
+
+/// The testing resolver's table. An address outside every `--allow-cidr` range is refused:
+/// the table may only lead an allowed name to an address the rules already let the program
+/// reach, so the flag can never widen what a run allows.
+fn testing_names(policy: &Policy) -> Result<Vec<TestName>> {
+    policy
+        .testing_resolve
+        .iter()
+        .map(|(name, address)| {
+            let flag = format!("--testing-resolve {}={address}", one_line(name));
+            let name = match crate::egress::normalize_host(name) {
+                Ok(crate::egress::Host::Name(name)) => name,
+                Ok(crate::egress::Host::Ip(_)) => {
+                    return Err(Error::refused(format!("{flag}: an address, not a name")))
+                }
+                Err(e) => return Err(Error::refused(format!("{flag}: {e}"))),
+            };
+            if !policy.egress.cidrs.iter().any(|c| c.contains(*address)) {
+                return Err(Error::refused(format!(
+                    "{flag}: {address} is in no --allow-cidr range; the testing resolver may only name addresses the rules already allow"
+                )));
+            }
+            Ok(TestName {
+                name,
+                address: *address,
+            })
+        })
+        .collect()
 }
 
 /// What keeps each protected name leading where it does inside a writable grant: the
@@ -304,6 +362,11 @@ fn environment(policy: &Policy, machine: &Machine, sockets: &[PathBuf]) -> Resul
         if env::RESERVED.contains(&name.as_str()) {
             return Err(Error::refused(format!(
                 "--env {name}: nono sets this variable itself"
+            )));
+        }
+        if policy.filters_network() && crate::plan::PROXY_VARIABLES.contains(&name.as_str()) {
+            return Err(Error::refused(format!(
+                "--env {name}: nono sets this variable itself when the network is filtered (it points at nono's proxy)"
             )));
         }
         changes.retain(|c| !matches!(c, EnvChange::Remove { name: n, .. } if n == name));

@@ -111,6 +111,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
             } else {
                 SocketPolicy::Any
             },
+            filter: None,
         },
         env: Vec::new(),
         tmpdir: TMPDIR.into(),

@@ -59,7 +59,7 @@ pub fn proxy(setup: Setup) -> Running {
     let addr = listener.local_addr().unwrap();
     let stop = Stop::new();
     let handle = stop.clone();
-    let thread = std::thread::spawn(move || Proxy::new(config).serve(listener, handle));
+    let thread = std::thread::spawn(move || Proxy::new(config).serve(vec![listener], handle));
     Running { addr, stop, thread }
 }
 

@@ -47,4 +47,4 @@ mod tests;
 pub use cidr::Cidr;
 pub use host::{normalize_host, Host};
 pub use policy::{Decision, EgressPolicy};
-pub use rule::{HostPattern, Rule};
+pub use rule::{split_port, HostPattern, Rule};

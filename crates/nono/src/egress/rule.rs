@@ -51,17 +51,7 @@ impl Rule {
     /// addresses are what `--allow-cidr` is for.
     pub fn parse(text: &str) -> Result<Rule, String> {
         let shown = crate::one_line(text);
-        let (name, port) = match text.rsplit_once(':') {
-            Some((name, port)) if !name.contains(':') || name.ends_with(']') => {
-                let port = port
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|p| *p != 0)
-                    .ok_or_else(|| format!("'{shown}': the port must be 1 to 65535"))?;
-                (name, Some(port))
-            }
-            _ => (text, None),
-        };
+        let (name, port) = split_port(text)?;
         let (wild, base) = match name.strip_prefix("*.") {
             Some(base) => (true, base),
             None => (false, name),
@@ -92,6 +82,25 @@ impl Rule {
     /// Whether the rule covers `name` on `port`.
     pub fn matches(&self, name: &str, port: u16) -> bool {
         self.port.is_none_or(|p| p == port) && self.pattern.matches(name)
+    }
+}
+
+/// Splits `NAME:PORT` or `[IPV6]:PORT` into the host and its port; a text without a port (a
+/// bare IPv6 address included) is all host. The error names the text: the port must be 1 to
+/// 65535.
+pub fn split_port(text: &str) -> Result<(&str, Option<u16>), String> {
+    match text.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') || host.ends_with(']') => {
+            let port = port
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| {
+                    format!("'{}': the port must be 1 to 65535", crate::one_line(text))
+                })?;
+            Ok((host, Some(port)))
+        }
+        _ => Ok((text, None)),
     }
 }
 

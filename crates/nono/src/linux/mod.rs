@@ -4,6 +4,8 @@
 //! The caller must be single-threaded: Landlock and the namespaces bind only the calling
 //! thread, and the program is exec'd from it.
 
+mod egress;
+mod fdpass;
 mod guard;
 mod landlock;
 mod namespace;
@@ -15,21 +17,32 @@ mod sys;
 mod view;
 mod walk;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::plan::Plan;
+
+pub use egress::EgressProxy;
 
 /// Applies every layer of `plan`. Returns in the process that must exec the program: with a
 /// view that is the second process of new namespaces, and nono itself stays outside as its
 /// supervisor (see the `supervise` module), returning only the error that stopped the
 /// sandbox from being built. On error nothing has been exec'd and the caller must exit
 /// without running the program. `cap_file` is the plan's JSON form, for the view's copy.
-pub fn apply(plan: &Plan, cap_file: &[u8]) -> Result<()> {
+/// `proxy` serves a filtered network (the plan's [`crate::plan::Filter`]), from nono outside;
+/// a filtered plan without one is refused.
+pub fn apply(plan: &Plan, cap_file: &[u8], proxy: Option<&mut dyn EgressProxy>) -> Result<()> {
+    let filter = plan.network.filter.as_ref();
+    if filter.is_some() && (proxy.is_none() || !plan.layers.network_namespace) {
+        return Err(Error::refused(
+            "a filtered network needs nono's proxy and a network namespace of its own",
+        ));
+    }
     if plan.view.is_none() {
         let privileged = rustix::process::geteuid().is_root();
         return confine(plan, privileged);
     }
     let (uid, gid) = crate::machine::probe::ids();
-    supervise::in_namespaces(plan, |_report| {
+    let proxy = if filter.is_some() { proxy } else { None };
+    supervise::in_namespaces(plan, proxy, |_report, to_outside| {
         namespace::map_ids(uid, gid)?;
         // The init holds the pipe to nono outside: the program, its child in the same
         // Landlock domain, must not reach it through /proc/1/fd. (Not before the id maps,
@@ -38,6 +51,9 @@ pub fn apply(plan: &Plan, cap_file: &[u8]) -> Result<()> {
         view::build(plan, cap_file)?;
         if plan.layers.network_namespace {
             namespace::loopback_up()?;
+        }
+        if let (Some(filter), Some(to_outside)) = (filter, to_outside) {
+            egress::hand_over(filter, to_outside)?;
         }
         let guard = guard::NameGuard::new(plan);
         confine(plan, true)?;

@@ -7,7 +7,6 @@
 //! continue the call: the kernel would read the path from the program's memory a second time,
 //! after the check, and a second thread could have changed it meanwhile.
 
-use super::sys::check;
 use crate::error::{Error, Result};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
@@ -107,65 +106,6 @@ pub fn install() -> Result<OwnedFd> {
             "cannot install the name guard's filter: {e}"
         )));
     }
-}
-
-/// A socket pair for handing the listener from the program to the init.
-pub fn channel() -> Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    // SAFETY: socketpair fills two descriptors.
-    check(unsafe {
-        libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
-            0,
-            fds.as_mut_ptr(),
-        )
-    })
-    .map_err(|e| Error::refused(format!("cannot create a socket pair: {e}")))?;
-    // SAFETY: both descriptors were just created.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
-/// Sends `fd` over `socket` (SCM_RIGHTS).
-pub fn send_fd(socket: &OwnedFd, fd: &OwnedFd) -> Result<()> {
-    use rustix::net::{sendmsg, SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
-    let fds = [std::os::fd::AsFd::as_fd(fd)];
-    let mut space = [std::mem::MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
-    let mut control = SendAncillaryBuffer::new(&mut space);
-    control.push(SendAncillaryMessage::ScmRights(&fds));
-    sendmsg(
-        socket,
-        &[std::io::IoSlice::new(b"L")],
-        &mut control,
-        SendFlags::empty(),
-    )
-    .map(|_| ())
-    .map_err(|e| Error::refused(format!("cannot hand the name guard its listener: {e}")))
-}
-
-/// Receives a descriptor sent with [`send_fd`].
-pub fn receive_fd(socket: &OwnedFd) -> Result<OwnedFd> {
-    use rustix::net::{recvmsg, RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags};
-    let mut space = [std::mem::MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
-    let mut control = RecvAncillaryBuffer::new(&mut space);
-    let mut byte = [0u8; 1];
-    recvmsg(
-        socket,
-        &mut [std::io::IoSliceMut::new(&mut byte)],
-        &mut control,
-        RecvFlags::CMSG_CLOEXEC,
-    )
-    .map_err(|e| Error::refused(format!("cannot receive the name guard's listener: {e}")))?;
-    for message in control.drain() {
-        if let RecvAncillaryMessage::ScmRights(mut fds) = message {
-            if let Some(fd) = fds.next() {
-                return Ok(fd);
-            }
-        }
-    }
-    Err(Error::refused(
-        "the program sent no listener for the name guard",
-    ))
 }
 
 /// One call waiting for the init's answer.

@@ -7,12 +7,17 @@
 //! the whole process group, which the program receives itself), reaps, and ends the way the
 //! program ended: the same exit code, or death by the same signal.
 
+use super::egress::{EgressProxy, LISTENERS};
+use super::fdpass;
 use super::guard::NameGuard;
 use super::notify;
 use super::sys::check;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::Plan;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+/// What the name guard's hand-off carries, in messages.
+const GUARD_LISTENER: &str = "the name guard's listener";
 
 /// Signals a supervisor passes on to its child.
 const FORWARDED: [libc::c_int; 7] = [
@@ -100,10 +105,16 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
 /// `setup` runs in the init before the program is forked. Returns `Ok` only in the program's
 /// process; nono outside supervises and ends the way the program ended, or returns the
 /// error that stopped the init before anything ran.
+///
+/// With `proxy` (filtered mode), `setup` gets a socket on which to send the listening
+/// sockets it made inside (see `egress`); nono outside starts the proxy on them before it
+/// supervises, and stops it when the program has ended.
 pub fn in_namespaces(
     plan: &Plan,
-    setup: impl FnOnce(&Report) -> Result<Option<NameGuard>>,
+    mut proxy: Option<&mut dyn EgressProxy>,
+    setup: impl FnOnce(&Report, Option<&OwnedFd>) -> Result<Option<NameGuard>>,
 ) -> Result<()> {
+    let hand_off = proxy.as_ref().map(|_| fdpass::pair()).transpose()?;
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills two descriptors.
     check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })
@@ -129,7 +140,8 @@ pub fn in_namespaces(
         // SAFETY: closing our copy of the read end.
         unsafe { libc::close(read_end) };
         let report = Report(write_end);
-        let guard = match die_with_parent().and_then(|_| setup(&report)) {
+        let to_outside = hand_off.map(|(_, inside)| inside);
+        let guard = match die_with_parent().and_then(|_| setup(&report, to_outside.as_ref())) {
             Ok(guard) => guard,
             Err(e) => report.failed(&e),
         };
@@ -138,7 +150,18 @@ pub fn in_namespaces(
     // nono outside keeps them blocked too: its supervision loop waits for them.
     // SAFETY: closing our copy of the write end, so a crashed init reads as end of file.
     unsafe { libc::close(write_end) };
+    if let (Some(proxy), Some((outside, inside))) = (proxy.as_deref_mut(), hand_off) {
+        // Without our copy of the init's end, an init that fails before sending reads as end
+        // of file here, and its report says why.
+        drop(inside);
+        if let Ok(listeners) = fdpass::receive(&outside, LISTENERS) {
+            proxy.start(listeners);
+        }
+    }
     let own = supervise(child, false);
+    if let Some(proxy) = proxy {
+        proxy.stop();
+    }
     match read_report(read_end) {
         Some(Err(e)) => Err(e),
         Some(Ok(status)) => end_like(status),
@@ -155,7 +178,7 @@ fn fork_program(
     program_mask: &libc::sigset_t,
     guard: Option<NameGuard>,
 ) -> Result<()> {
-    let channel = match guard.as_ref().map(|_| notify::channel()).transpose() {
+    let channel = match guard.as_ref().map(|_| fdpass::pair()).transpose() {
         Ok(channel) => channel,
         Err(e) => report.failed(&e),
     };
@@ -169,7 +192,8 @@ fn fork_program(
         unsafe { libc::close(report.0) };
         if let Some((_, to_init)) = channel {
             // The last step before exec: from here on the init creates every name for us.
-            let sent = notify::install().and_then(|listener| notify::send_fd(&to_init, &listener));
+            let sent = notify::install()
+                .and_then(|listener| fdpass::send(&to_init, &[listener], GUARD_LISTENER));
             if let Err(e) = sent {
                 eprintln!("nono: {e}");
                 // SAFETY: nothing was run; leave without running destructors.
@@ -181,7 +205,7 @@ fn fork_program(
     let status = match (guard, channel) {
         (Some(guard), Some((from_program, to_init))) => {
             drop(to_init);
-            match notify::receive_fd(&from_program) {
+            match fdpass::receive(&from_program, GUARD_LISTENER).map(|mut fds| fds.remove(0)) {
                 Ok(listener) => supervise_guarding(child, listener, guard),
                 // The program did not start (it said why): wait for it.
                 Err(_) => supervise(child, true),

@@ -4,6 +4,7 @@
 //! backend applies it, `why` explains it, `--dry-run` prints it and the capability file is its
 //! JSON form. None of them computes an answer of its own.
 
+mod network;
 mod view;
 
 use crate::access::Access;
@@ -11,6 +12,7 @@ use crate::sensitive::Protection;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+pub use network::{Filter, TestName, PROXY_PORT, PROXY_VARIABLES};
 pub use view::{Link, Mount, View};
 
 /// Version of the plan's JSON form (the capability file and `--dry-run --json`).
@@ -289,6 +291,10 @@ pub struct Network {
     pub blocked: bool,
     /// Which socket families the program may create.
     pub sockets: SocketPolicy,
+    /// Filtered mode: the program's only way out is nono's proxy, which allows what these
+    /// rules allow (`--allow-domain`, `--deny-domain`, `--allow-cidr`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Filter>,
 }
 
 /// Socket families a program may create, enforced by seccomp.
@@ -298,7 +304,8 @@ pub enum SocketPolicy {
     /// Any family: the network is not blocked.
     Any,
     /// Unix, IPv4, IPv6 and routing netlink, inside a private network namespace whose only
-    /// interface is its own loopback: local servers work, nothing leaves.
+    /// interface is its own loopback: local servers work, nothing leaves (in filtered mode,
+    /// but through nono's proxy).
     Local,
     /// Unix sockets only: the fallback when no network namespace can be made.
     UnixOnly,
@@ -349,7 +356,7 @@ pub struct Layers {
     pub landlock_abi_needed: u8,
     /// User, mount, PID and IPC namespaces, holding the view ([`Plan::view`]).
     pub namespaces: bool,
-    /// Private network namespace (for `--net-block`).
+    /// Private network namespace (for `--net-block` and filtered mode).
     pub network_namespace: bool,
     /// The seccomp filter (kernel attack surface, terminal injection, foreign syscalls,
     /// socket families).

@@ -183,6 +183,7 @@ mod tests {
             network: Network {
                 blocked: false,
                 sockets: SocketPolicy::Any,
+                filter: None,
             },
             env: Vec::new(),
             tmpdir: "/tmp".into(),

@@ -69,9 +69,12 @@ pub fn json_schema() -> Value {
                 "additionalProperties": false,
                 "properties": {
                     "block": {
-                        "description": "Block all network access (--net-block).",
+                        "description": "Block all network access (--net-block). Wins over the lists below.",
                         "type": "boolean"
-                    }
+                    },
+                    "allow_domains": strings("Names the program may reach, through nono's proxy: NAME or *.NAME, optionally :PORT (--allow-domain). Any of these three lists filters the network."),
+                    "deny_domains": strings("Names refused even when an allow rule covers them (--deny-domain)."),
+                    "allow_cidrs": strings("Address ranges the program may reach, e.g. 10.1.0.0/16 (--allow-cidr).")
                 }
             },
             "env": {

@@ -4,6 +4,7 @@
 use super::position::Source;
 use super::resolved::{Entry, Location, Notice, Profile};
 use super::schema::{PathEntry, ProfileFile};
+use crate::egress::{Cidr, Rule};
 use crate::env;
 use crate::error::Result;
 use crate::paths::quote;
@@ -149,6 +150,10 @@ pub(crate) fn parse(text: &str, name: &str, file: &str, location: Location) -> R
             origin: source.origin(&block.span()),
         });
     }
+    let net = &doc.network;
+    profile.allow_domains = rules(&source, "allow_domains", &net.allow_domains, Rule::parse)?;
+    profile.deny_domains = rules(&source, "deny_domains", &net.deny_domains, Rule::parse)?;
+    profile.allow_cidrs = rules(&source, "allow_cidrs", &net.allow_cidrs, Cidr::parse)?;
     for name in &doc.env.allow {
         check_env_name(&source, name)?;
         let origin = source.origin(&name.span());
@@ -197,6 +202,24 @@ pub(crate) fn parse(text: &str, name: &str, file: &str, location: Location) -> R
         });
     }
     Ok(Parsed { profile, extends })
+}
+
+/// One `[network]` list, each value parsed as its flag's value is; an error points at it.
+fn rules<T>(
+    source: &Source<'_>,
+    key: &str,
+    list: &[Spanned<String>],
+    parse: fn(&str) -> std::result::Result<T, String>,
+) -> Result<Vec<Entry<T>>> {
+    list.iter()
+        .map(|item| match parse(item.get_ref()) {
+            Ok(value) => Ok(Entry {
+                value,
+                origin: source.origin(&item.span()),
+            }),
+            Err(e) => Err(source.error(&item.span(), format!("network.{key} {e}"))),
+        })
+        .collect()
 }
 
 fn check_path(source: &Source<'_>, span: std::ops::Range<usize>, path: &str) -> Result<()> {

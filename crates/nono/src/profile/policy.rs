@@ -2,6 +2,7 @@
 //! command line only adds: flags can grant more, never take back what the profile grants.
 
 use super::resolved::{Entry, Profile};
+use crate::egress::EgressPolicy;
 use crate::error::Result;
 use crate::paths::{self, quote};
 use crate::policy::{Grant, Policy};
@@ -35,6 +36,12 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
         unprotect: values(&profile.unprotect),
         unix_sockets: values(&profile.unix_sockets),
         net_block: profile.net_block.as_ref().is_some_and(|b| b.value) || flags.net_block,
+        egress: EgressPolicy {
+            allow: values(&profile.allow_domains),
+            deny: values(&profile.deny_domains),
+            cidrs: values(&profile.allow_cidrs),
+        },
+        testing_resolve: flags.testing_resolve.clone(),
         allow_degraded: flags.allow_degraded,
         env_allow: values(&profile.env_allow),
         env_set: Vec::new(),
@@ -76,6 +83,9 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
     add_new(&mut policy.unprotect, &flags.unprotect);
     add_new(&mut policy.unix_sockets, &flags.unix_sockets);
     add_new(&mut policy.env_allow, &flags.env_allow);
+    add_new(&mut policy.egress.allow, &flags.egress.allow);
+    add_new(&mut policy.egress.deny, &flags.egress.deny);
+    add_new(&mut policy.egress.cidrs, &flags.egress.cidrs);
     // A value given on the command line replaces the profile's.
     // `~/` at the start of a profile's value is the home, as in its paths.
     policy.env_set = profile

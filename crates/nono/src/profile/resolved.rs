@@ -2,6 +2,7 @@
 //! and the files it was read from.
 
 use super::position::Origin;
+use crate::egress::{Cidr, Rule};
 use crate::error::one_line;
 use crate::policy::Grant;
 use std::fmt;
@@ -69,6 +70,12 @@ pub struct Profile {
     pub seed: Vec<Entry<(PathBuf, PathBuf)>>,
     /// Whether to block the network; the nearest profile that says so decides.
     pub net_block: Option<Entry<bool>>,
+    /// Names the program may reach through nono's proxy (`--allow-domain`).
+    pub allow_domains: Vec<Entry<Rule>>,
+    /// Names refused even when allowed (`--deny-domain`).
+    pub deny_domains: Vec<Entry<Rule>>,
+    /// Address ranges the program may reach through nono's proxy (`--allow-cidr`).
+    pub allow_cidrs: Vec<Entry<Cidr>>,
     /// Variables kept although the environment table would remove them.
     pub env_allow: Vec<Entry<String>>,
     /// Variables set; a child's value replaces its parent's.
@@ -111,6 +118,9 @@ impl Profile {
         add_new(&mut merged.unix_sockets, child.unix_sockets);
         add_new(&mut merged.seed, child.seed);
         add_new(&mut merged.env_allow, child.env_allow);
+        add_new(&mut merged.allow_domains, child.allow_domains);
+        add_new(&mut merged.deny_domains, child.deny_domains);
+        add_new(&mut merged.allow_cidrs, child.allow_cidrs);
         for set in child.env_set {
             merged.env_set.retain(|e| e.value.0 != set.value.0);
             merged.env_set.push(set);

@@ -65,6 +65,12 @@ pub(crate) struct SeedEntry {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Network {
     pub block: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub allow_domains: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub deny_domains: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub allow_cidrs: Vec<Spanned<String>>,
 }
 
 /// `[env]`.

@@ -61,8 +61,19 @@ impl Profile {
                 write_list(&mut out, key, items);
             }
         }
-        if let Some(block) = &self.net_block {
-            let _ = writeln!(out, "\n[network]\nblock = {}", block.value);
+        let net: [(&str, Vec<String>); 3] = [
+            ("allow_domains", texts(&self.allow_domains)),
+            ("deny_domains", texts(&self.deny_domains)),
+            ("allow_cidrs", texts(&self.allow_cidrs)),
+        ];
+        if self.net_block.is_some() || net.iter().any(|(_, items)| !items.is_empty()) {
+            out.push_str("\n[network]\n");
+            if let Some(block) = &self.net_block {
+                let _ = writeln!(out, "block = {}", block.value);
+            }
+            for (key, items) in net.iter().filter(|(_, items)| !items.is_empty()) {
+                write_list(&mut out, key, items);
+            }
         }
         if !self.env_allow.is_empty() || !self.env_set.is_empty() {
             out.push_str("\n[env]\n");
@@ -118,12 +129,20 @@ allow = ["."]
 
 [network]
 # block = true            # no network at all
+# allow_domains = ["api.example.org", "*.example.net:443"]   # only these, through nono's proxy
+# deny_domains = []       # refused even when allowed
+# allow_cidrs = []        # address ranges, e.g. "10.1.0.0/16"
 
 [env]
 allow = []                # printed at start if the environment table would remove one
 # set = {{ RUST_LOG = "info" }}
 "#
     )
+}
+
+/// Each value as a TOML string of its canonical text.
+fn texts<T: std::fmt::Display>(list: &[Entry<T>]) -> Vec<String> {
+    list.iter().map(|e| string(&e.value.to_string())).collect()
 }
 
 fn write_list(out: &mut String, key: &str, items: &[String]) {

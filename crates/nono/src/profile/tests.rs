@@ -322,6 +322,8 @@ fn the_json_schema_names_exactly_the_keys_the_parser_accepts() {
                 _ if spec["items"]["type"] == "object" => {
                     "[{ path = \"/x/y\", from = \"/z\" }]".into()
                 }
+                _ if key.ends_with("_cidrs") => "[\"10.0.0.0/8\"]".to_string(),
+                _ if key.ends_with("_domains") => "[\"example.org\"]".to_string(),
                 _ => "[\"/\"]".to_string(),
             };
             doc.push_str(&format!("{key} = {value}\n"));
@@ -332,7 +334,7 @@ fn the_json_schema_names_exactly_the_keys_the_parser_accepts() {
         .map(|s| props[*s]["properties"].as_object().unwrap().len())
         .sum();
     assert_eq!(props.as_object().unwrap().len(), 5);
-    assert_eq!(total, 9 + 1 + 2);
+    assert_eq!(total, 9 + 4 + 2);
     let s = Scratch::new("schema");
     s.user("all", &doc);
     load("all", &s.at).unwrap_or_else(|e| panic!("{doc}\n{}", e.message));
