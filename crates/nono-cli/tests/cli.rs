@@ -212,7 +212,9 @@ const SCOPES_DROPPED: [&str; 2] = [
 ];
 
 /// What a run without user namespaces gives up: the view and the PID and IPC namespaces.
-const VIEW_DROPPED: [&str; 6] = [
+const VIEW_DROPPED: [&str; 7] = [
+    // Every run here grants the project, where the project files are guarded names.
+    "protected names that do not exist yet in the writable grants (",
     "metadata changes (mode, owner, times, extended attributes, ACLs) of files outside the grants (needs user namespaces)",
     "directory watches (inotify) on paths outside the grants (needs user namespaces)",
     "System V IPC and POSIX message queues of the host (needs user namespaces)",

@@ -17,6 +17,7 @@ pub fn linux(
     policy: &Policy,
     machine: &Machine,
     sensitive: &[SensitivePath],
+    guards: &[crate::plan::Guard],
     rules: &[Rule],
 ) -> Result<Layers> {
     let view = machine.namespaces == Namespaces::Available;
@@ -30,7 +31,7 @@ pub fn linux(
     let (landlock_abi_needed, mut dropped) = kernel_gaps(policy, machine, view);
     if let Namespaces::Unavailable(cause) = &machine.namespaces {
         dropped.extend(
-            view_losses(machine, rules)
+            view_losses(machine, guards, rules)
                 .into_iter()
                 .map(|protection| Dropped {
                     protection,
@@ -132,14 +133,23 @@ fn refuse_unmaskable(machine: &Machine, sensitive: &[SensitivePath], rules: &[Ru
 }
 
 /// What a run without the view loses, named for this plan.
-fn view_losses(machine: &Machine, rules: &[Rule]) -> Vec<String> {
-    let mut lost = vec![
+fn view_losses(machine: &Machine, guards: &[crate::plan::Guard], rules: &[Rule]) -> Vec<String> {
+    let mut lost = Vec::new();
+    if let Some(first) = guards.first() {
+        // Only the view's init can refuse a name: without it they can be created.
+        lost.push(format!(
+            "protected names that do not exist yet in the writable grants ({} of them, e.g. {})",
+            guards.len(),
+            quote(&first.path)
+        ));
+    }
+    lost.extend([
         "metadata changes (mode, owner, times, extended attributes, ACLs) of files outside the grants".to_string(),
         "directory watches (inotify) on paths outside the grants".to_string(),
         "System V IPC and POSIX message queues of the host".to_string(),
         "other processes: their command lines in /proc and their resource limits (prlimit)".to_string(),
         "other terminals in /dev/pts".to_string(),
-    ];
+    ]);
     if machine.landlock_abi < 9 {
         let outside: Vec<&Path> = machine
             .unix_sockets

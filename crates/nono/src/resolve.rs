@@ -86,7 +86,7 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     sensitive.extend(sockets);
 
     let layers = match machine.backend {
-        Backend::Linux => layers::linux(policy, machine, &sensitive, &rules)?,
+        Backend::Linux => layers::linux(policy, machine, &sensitive, &protected.guards, &rules)?,
         // Seatbelt's profile holds every protection of the plan itself: deny rules that win
         // over grants stand in for masks, and it governs sockets and signals.
         Backend::Seatbelt => Layers {
