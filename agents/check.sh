@@ -331,12 +331,15 @@ run_one() {
 }
 
 # Volatile parts out: escapes, the home and project paths, ids, times, numbers in progress
-# lines, nono's notices about lifted protections, blank-line runs.
+# lines, nono's own informational lines (lifted protections, state it made, the profile tip,
+# the network summary), blank-line runs. Refusals (`nono: refused ...`) stay: they are
+# differences.
 normalise() {
     local h=$1
     sed -E -e 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b\][^\x07]*\x07//g; s/\r//g' \
         -e "s|$h/proj|PROJ|g; s|$h|~|g" \
         -e '/^nono: profile [^:]+: .*(keeps a variable|lifts the protection|allows connecting)/d' \
+        -e '/^nono: (created |tip: |network: )/d' \
         -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+Z?/TIME/g' \
         -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' \
         -e 's/[0-9a-f]{16,}/HEX/g; s/code_challenge=[A-Za-z0-9_-]+/code_challenge=X/g' \

@@ -62,12 +62,7 @@ fn a_grant_through_a_planted_symlink_is_shown_on_every_run() {
 #[test]
 fn a_grant_never_lands_on_a_git_directorys_hooks() {
     let f = Fixture::sparse();
-    let init = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(&f.project)
-        .output()
-        .unwrap();
-    assert!(init.status.success());
+    git_init(&f.project);
     plant(
         &f,
         &["--allow", "."],
@@ -151,12 +146,7 @@ fn a_profile_grant_never_follows_a_planted_symlink() {
 #[test]
 fn a_grant_below_the_top_of_a_repository_keeps_what_of_it_runs_code() {
     let f = Fixture::sparse();
-    let init = std::process::Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(&f.project)
-        .output()
-        .unwrap();
-    assert!(init.status.success());
+    git_init(&f.project);
     std::fs::create_dir_all(f.project.join(".claude")).unwrap();
     std::fs::write(f.project.join(".claude/settings.json"), "{}\n").unwrap();
     // A planted link to the directory works the same: what is protected is the file.

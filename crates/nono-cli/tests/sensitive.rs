@@ -168,12 +168,7 @@ fn every_project_entry_is_read_only_at_a_grant_and_in_every_repository_in_it() {
     let f = Fixture::sparse();
     let repo = f.project.join("libs/inner");
     std::fs::create_dir_all(&repo).unwrap();
-    let init = Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(&repo)
-        .output()
-        .unwrap();
-    assert!(init.status.success());
+    git_init(&repo);
     let mut entries = project_entries(&f, &f.project);
     entries.extend(project_entries(&f, &repo));
     // A directory of the project that is no repository: no protection there (the control).

@@ -422,3 +422,13 @@ pub fn compile_c(dir: &Path, name: &str, source: &str) -> Option<PathBuf> {
     assert!(out.status.success(), "cc {name}.c: {}", stderr(&out));
     Some(exe)
 }
+
+/// `git init -q` in `dir` (which must exist).
+pub fn git_init(dir: &Path) {
+    let out = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git init: {}", stderr(&out));
+}
