@@ -1194,3 +1194,33 @@ fn a_seed_copies_a_file_into_the_profiles_own_state_once() {
     );
     assert!(!f.home.join(".bashrc2").exists());
 }
+
+#[test]
+fn a_seed_never_follows_a_planted_symlink_out_of_the_state() {
+    let f = Fixture::sparse();
+    std::fs::write(f.home.join("src.txt"), "seed\n").unwrap();
+    let state = f.home.join("state");
+    let elsewhere = f.home.join("elsewhere");
+    std::fs::create_dir_all(&state).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let profile = outside_profile(
+        &f,
+        "seeding.toml",
+        "[filesystem]\nallow = [\"~/state\"]\nseed = [{ path = \"~/state/deep/x\", from = \"~/src.txt\" }]\n",
+    );
+    // An earlier run, which could write ~/state, left a symlink where the seed goes.
+    std::os::unix::fs::symlink(&elsewhere, state.join("deep")).unwrap();
+    let out = run_sh(&f, &["--profile", &profile], "touch ran");
+    assert_eq!(out.status.code(), Some(125), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("seed ~/state/deep/x: leads to"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!elsewhere.join("x").exists() && !f.project.join("ran").exists());
+    // Positive control in the same conditions: a real directory there, and the copy lands.
+    std::fs::remove_file(state.join("deep")).unwrap();
+    std::fs::create_dir(state.join("deep")).unwrap();
+    let out = run_sh(&f, &["--profile", &profile], "cat ~/state/deep/x");
+    assert_eq!(stdout(&out), "seed\n", "{}", stderr(&out));
+}

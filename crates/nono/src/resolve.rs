@@ -38,9 +38,24 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     for (path, from) in &policy.seed {
         let missing = matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
         if let (true, Ok(from)) = (missing, resolver.resolve(from)) {
+            let planned = paths::canonical_or_planned(path);
+            // A symlink on the way (planted by an earlier run) must not lead the copy out of
+            // the writable directories it was checked against.
+            let inside = grants.iter().any(|g| {
+                !g.file
+                    && g.access.allows(crate::access::Op::Write)
+                    && paths::is_within(&planned, &g.path)
+            });
+            if !inside {
+                return Err(Error::refused(format!(
+                    "seed {}: leads to {} through a symlink, outside the writable grants",
+                    paths::display(path, &machine.home),
+                    paths::display(&planned, &machine.home)
+                )));
+            }
             if !from.dir {
                 create.push(Create {
-                    path: paths::canonical_or_planned(path),
+                    path: planned,
                     dir: false,
                     mode: 0o600,
                     from: Some(from.path),
