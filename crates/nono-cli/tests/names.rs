@@ -336,3 +336,49 @@ fn directories_on_path_inside_a_writable_grant_stay_read_only() {
     assert_eq!(read(&bin.join("git")), "x\n");
     assert_eq!(read(&absent_bin.join("git")), "x\n");
 }
+
+#[test]
+fn a_notification_filter_of_the_programs_own_cannot_take_over() {
+    // The newest seccomp notification filter takes precedence: one of the program's own,
+    // answering "continue", would let the kernel create a guarded name itself.
+    let f = Fixture::sparse();
+    let probe = f.home.join("notify_override");
+    let src = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/probes/notify_override.c"
+    );
+    let cc = std::process::Command::new("cc")
+        .args(["-O1", "-pthread", "-o"])
+        .arg(&probe)
+        .arg(src)
+        .output()
+        .unwrap();
+    assert!(cc.status.success(), "{}", stderr(&cc));
+    let target = f.home.join(".bash_profile");
+    // Control: without nono the override creates the file through the kernel.
+    let ctl = Fixture::sparse();
+    let out = std::process::Command::new(&probe)
+        .arg(ctl.home.join(".bash_profile"))
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "created\n", "control");
+    let probe_s = probe.to_string_lossy().into_owned();
+    let target_s = target.to_string_lossy().into_owned();
+    let out = in_home(
+        &f,
+        &[],
+        &format!("'{probe_s}' '{target_s}'; echo twin > ~/twin"),
+    );
+    assert!(
+        stdout(&out).starts_with("refused: seccomp:"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(absent(&target));
+    assert_eq!(
+        read(&f.home.join("twin")),
+        "twin\n",
+        "control in the same run"
+    );
+}

@@ -49,6 +49,25 @@ fn program() -> Vec<libc::sock_filter> {
     let notify = libc::SECCOMP_RET_USER_NOTIF;
     let op = |code: u16, k: u32, jt: u8, jf: u8| libc::sock_filter { code, jt, jf, k };
     let mut p = vec![op(LD_W_ABS, 0, 0, 0)]; // the system call number
+                                             // A filter with a listener of the program's own would take precedence over this one and
+                                             // could answer "continue" to every creation: refused (the kernel refuses a second
+                                             // listener in one chain too, with EBUSY; this says so plainly, and holds if it changes).
+    p.push(op(JEQ_K, libc::SYS_seccomp as u32, 0, 4));
+    p.push(op(LD_W_ABS, 16 + 8, 0, 0)); // its flags
+    p.push(op(
+        JSET_K,
+        libc::SECCOMP_FILTER_FLAG_NEW_LISTENER as u32,
+        0,
+        1,
+    ));
+    p.push(op(
+        RET_K,
+        libc::SECCOMP_RET_ERRNO | libc::EPERM as u32,
+        0,
+        0,
+    ));
+    p.push(op(RET_K, ALLOW, 0, 0));
+    // (Any other call comes here with the accumulator still holding its number.)
     for (nr, flags) in mediated() {
         match flags {
             // nr == N ? (load flags; O_CREAT ? notify : allow) : next
