@@ -31,9 +31,10 @@ pub const GIT_GROUP: &str = "git";
 /// it (see `git::repositories`); a larger grant is refused.
 const GIT_SEARCH_BUDGET: usize = 20_000;
 
-/// Every protected path of the plan (the sensitive table and git), classified against the
-/// user's grants. Listening sockets are classified later, against every rule ([`sockets`]).
-/// `profiles` are the run's built-in profiles: the entries they own are their program's.
+/// Every protected path of the plan, classified against the user's grants: the sensitive
+/// table, nono's own configuration, the directories on `PATH` and, in each writable grant,
+/// the project files and git's code-running paths. Listening sockets are classified later,
+/// against every rule ([`sockets`]).
 pub fn protected_paths(
     grants: &[Rule],
     unprotect: &[PathBuf],
@@ -63,21 +64,42 @@ pub fn protected_paths(
         };
         classifier.entry(&full, entry, &policy.profiles, resolver)?;
     }
-    // nono's own configuration where this run found it (a profile beside the project, a
-    // moved XDG_CONFIG_HOME), unless the table's ~/.config/nono already holds it.
-    for path in &policy.config {
-        let held = |p: &Path| {
-            classifier
-                .found
+    nono_config(&mut classifier, &policy.config, resolver)?;
+    path_dirs(&mut classifier, machine, resolver)?;
+    for grant in grants
+        .iter()
+        .filter(|g| !g.file && g.access.allows(Op::Write))
+    {
+        in_grant(&mut classifier, grant, &policy.profiles, resolver)?;
+    }
+    if let Some(i) = classifier.used.iter().position(|u| !u) {
+        return Err(Error::refused(format!(
+            "--unprotect {}: not a protected path on this machine",
+            quote(&unprotect[i])
+        )));
+    }
+    Ok(Protected {
+        paths: classifier.found,
+        guards: classifier.guards,
+    })
+}
+
+/// nono's own configuration where this run found it (a profile beside the project, a moved
+/// XDG_CONFIG_HOME), unless the table's ~/.config/nono already holds it.
+fn nono_config(
+    classifier: &mut Classifier,
+    config: &[PathBuf],
+    resolver: &mut paths::Resolver,
+) -> Result<()> {
+    for path in config {
+        let held = |c: &Classifier, p: &Path| {
+            c.found
                 .iter()
                 .any(|s| s.protects() && paths::is_within(p, &s.path))
-                || classifier
-                    .guards
-                    .iter()
-                    .any(|g| paths::is_within(p, &g.path))
+                || c.guards.iter().any(|g| paths::is_within(p, &g.path))
         };
         match resolver.resolve(path) {
-            Ok(found) if !held(&found.path) => {
+            Ok(found) if !held(classifier, &found.path) => {
                 let links = found.links.iter().map(|(at, _)| at.clone()).collect();
                 classifier.add(
                     found.path,
@@ -88,12 +110,21 @@ pub fn protected_paths(
                 )?;
             }
             Ok(_) => {}
-            Err(_) if !held(path) => classifier.absent(path, NONO_GROUP, resolver),
+            Err(_) if !held(classifier, path) => classifier.absent(path, NONO_GROUP, resolver),
             Err(_) => {}
         }
     }
-    // The directories on PATH inside a writable grant: a new program there shadows a real
-    // command, for the host's shells as for the sandbox's.
+    Ok(())
+}
+
+/// The directories on PATH inside a writable grant: a new program there shadows a real
+/// command, for the host's shells as for the sandbox's.
+fn path_dirs(
+    classifier: &mut Classifier,
+    machine: &Machine,
+    resolver: &mut paths::Resolver,
+) -> Result<()> {
+    let grants = classifier.grants;
     let writable = |p: &Path| {
         grants
             .iter()
@@ -110,68 +141,64 @@ pub fn protected_paths(
             Err(_) => classifier.absent(&dir, PATH_GROUP, resolver),
         }
     }
-    for grant in grants
+    Ok(())
+}
+
+/// What one writable directory grant holds that runs code later: the project files at its
+/// root, in every repository inside it and in the repository it lies below the top of; and
+/// git's code-running paths of those repositories and of a git directory it lies in.
+fn in_grant(
+    classifier: &mut Classifier,
+    grant: &Rule,
+    profiles: &[String],
+    resolver: &mut paths::Resolver,
+) -> Result<()> {
+    let repositories = git::repositories(&grant.path, GIT_SEARCH_BUDGET).map_err(|e| {
+        Error::refused(format!(
+            "{} holds more than {} directories to search for git repositories (whose hooks and config must stay read-only); grant narrower directories",
+            grant_label(grant),
+            e.directories
+        ))
+    })?;
+    let enclosing = git::enclosing_work_tree(&grant.path);
+    let within = |p: &Path| paths::is_within(p, &grant.path);
+    let project = sensitive::TABLE
         .iter()
-        .filter(|g| !g.file && g.access.allows(Op::Write))
-    {
-        let repositories = git::repositories(&grant.path, GIT_SEARCH_BUDGET).map_err(|e| {
-            Error::refused(format!(
-                "{} holds more than {} directories to search for git repositories (whose hooks and config must stay read-only); grant narrower directories",
-                grant_label(grant),
-                e.directories
-            ))
-        })?;
-        // A grant below the top of a repository: what of it lies in the grant.
-        let enclosing = git::enclosing_work_tree(&grant.path);
-        let within = |p: &Path| paths::is_within(p, &grant.path);
-        let project = sensitive::TABLE
-            .iter()
-            .filter(|e| matches!(e.root, Root::Project));
-        let roots = std::iter::once(&grant.path)
-            .chain(&repositories)
-            .chain(&enclosing);
-        for root in roots {
-            for entry in project.clone() {
-                let full = root.join(entry.path);
-                if within(&full) {
-                    classifier.entry(&full, entry, &policy.profiles, resolver)?;
-                }
-            }
-        }
-        // A grant inside a git directory (a linked worktree's common directory): its hooks
-        // and configuration, which a grant of one of them is then refused for.
-        let holding =
-            git::git_dir_holding(&grant.path).map(|g| (git::git_dir_code_paths(&g), false));
-        let inside = repositories.iter().map(|r| (git::code_paths(r), false));
-        let above = enclosing.iter().map(|r| (git::code_paths(r), true));
-        for (code, only_within) in inside.chain(above).chain(holding) {
-            for path in code.existing {
-                if only_within && !within(&path.path) {
-                    continue;
-                }
-                classifier.add(
-                    path.path,
-                    GIT_GROUP,
-                    Protection::ReadOnly,
-                    path.dir,
-                    Vec::new(),
-                )?;
-            }
-            for name in code.absent {
-                classifier.absent(&name, GIT_GROUP, resolver);
+        .filter(|e| matches!(e.root, Root::Project));
+    let roots = std::iter::once(&grant.path)
+        .chain(&repositories)
+        .chain(&enclosing);
+    for root in roots {
+        for entry in project.clone() {
+            let full = root.join(entry.path);
+            if within(&full) {
+                classifier.entry(&full, entry, profiles, resolver)?;
             }
         }
     }
-    if let Some(i) = classifier.used.iter().position(|u| !u) {
-        return Err(Error::refused(format!(
-            "--unprotect {}: not a protected path on this machine",
-            quote(&unprotect[i])
-        )));
+    // A linked worktree's common directory, granted so that its commits land, is a git
+    // directory: a grant of its hooks or configuration is then refused.
+    let holding = git::git_dir_holding(&grant.path).map(|g| (git::git_dir_code_paths(&g), false));
+    let inside = repositories.iter().map(|r| (git::code_paths(r), false));
+    let above = enclosing.iter().map(|r| (git::code_paths(r), true));
+    for (code, only_within) in inside.chain(above).chain(holding) {
+        for path in code.existing {
+            if only_within && !within(&path.path) {
+                continue;
+            }
+            classifier.add(
+                path.path,
+                GIT_GROUP,
+                Protection::ReadOnly,
+                path.dir,
+                Vec::new(),
+            )?;
+        }
+        for name in code.absent {
+            classifier.absent(&name, GIT_GROUP, resolver);
+        }
     }
-    Ok(Protected {
-        paths: classifier.found,
-        guards: classifier.guards,
-    })
+    Ok(())
 }
 
 /// The protected paths of a plan: those that exist, classified, and the names of those that
