@@ -197,3 +197,124 @@ fn a_bare_repository_in_a_grant_keeps_its_hooks_and_config() {
     assert!(!bare.join("hooks/post-receive").exists());
     assert_eq!(read(&bare.join("config")), config);
 }
+
+/// An earlier run must not hide a repository from the next run's search: the search skips
+/// trees marked as caches (`CACHEDIR.TAG`, `pyvenv.cfg`) and looks for no work tree in a bare
+/// repository's objects, so a marker planted on the way to a repository would leave its hooks
+/// writable next time. The first run's cache markers are refused (a twin name beside each is
+/// created); a bare repository's markers at the top are allowed and hide nothing.
+#[test]
+fn a_planted_marker_does_not_hide_repositories_from_the_next_run() {
+    let f = Fixture::new();
+    let src = f.home.join("src");
+    for r in ["repoA", "group/repoB"] {
+        repository(&src.join(r));
+    }
+    let src_s = src.to_string_lossy().into_owned();
+    let run = |script: &str| {
+        let mut cmd = f.nono(["run", "--allow", &src_s, "--", "/bin/sh", "-c", script]);
+        cmd.current_dir(&src);
+        cmd.output().unwrap()
+    };
+    let out = run("for d in . group group/repoB repoA; do
+      for m in CACHEDIR.TAG pyvenv.cfg; do touch $d/$m 2>/dev/null && echo planted $d/$m; done
+      touch $d/twin.cfg && echo twin $d
+    done
+    echo 'ref: refs/heads/main' > HEAD && mkdir objects refs && echo bare");
+    assert_eq!(
+        stdout(&out),
+        "twin .\ntwin group\ntwin group/repoB\ntwin repoA\nbare\n",
+        "{}",
+        stderr(&out)
+    );
+    let before: Vec<String> = ["repoA", "group/repoB"]
+        .iter()
+        .map(|r| what_git_runs(&src.join(r)))
+        .collect();
+    let out = run("for r in repoA group/repoB; do
+      echo '#!/bin/sh' > $r/.git/hooks/pre-commit
+      printf '[core]\\n\\tfsmonitor = evil\\n' >> $r/.git/config
+      echo twin > $r/twin
+    done");
+    for (r, was) in ["repoA", "group/repoB"].iter().zip(&before) {
+        assert_eq!(
+            read(&src.join(r).join("twin")),
+            "twin\n",
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(&what_git_runs(&src.join(r)), was, "{r}: {}", stderr(&out));
+    }
+}
+
+/// A file system mounted inside a writable grant is writable through it, so its repositories
+/// are searched and protected like the others. The mount is made in a mount namespace of the
+/// test's own (a user namespace too when unprivileged), and nono runs in it.
+#[test]
+fn a_repository_on_a_file_system_mounted_in_the_grant_keeps_its_hooks() {
+    let f = Fixture::new();
+    if require_program("unshare").is_none() {
+        return;
+    }
+    let src = f.home.join("src");
+    std::fs::create_dir_all(src.join("mnt")).unwrap();
+    let script = format!(
+        "set -e
+        mount -t tmpfs mounted mnt
+        git init -q mnt/repo
+        {nono} run --allow . -- /bin/sh -c 'echo evil > mnt/repo/.git/hooks/pre-commit; echo twin > mnt/repo/twin'
+        test -f mnt/repo/twin && echo twin written
+        test -f mnt/repo/.git/hooks/pre-commit && echo hook written
+        echo control > mnt/repo/.git/hooks/pre-commit && echo control written",
+        nono = nono_bin().display()
+    );
+    let out = Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "/bin/sh",
+            "-c",
+            &script,
+        ])
+        .current_dir(&src)
+        .env("HOME", &f.home)
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "twin written\ncontrol written\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A linked worktree whose common directory lies where the search does not look (installed
+/// packages, here `node_modules`): the worktree's pointer leads there, and that repository's
+/// hooks and configuration stay read-only too.
+#[test]
+fn a_worktrees_common_directory_is_protected_where_the_search_does_not_look() {
+    let f = Fixture::new();
+    let src = f.home.join("src");
+    let dep = src.join("node_modules/dep");
+    repository(&dep);
+    git(&dep, &["worktree", "add", "-q", "../../wt"]);
+    assert!(src.join("wt/.git").is_file(), "the worktree exists");
+    let before = what_git_runs(&dep);
+    let src_s = src.to_string_lossy().into_owned();
+    let mut cmd = f.nono([
+        "run",
+        "--allow",
+        &src_s,
+        "--",
+        "/bin/sh",
+        "-c",
+        "d=node_modules/dep/.git; echo '#!/bin/sh' > $d/hooks/pre-commit
+         printf '[core]\\n\\tfsmonitor = evil\\n' >> $d/config; echo twin > node_modules/dep/twin",
+    ]);
+    cmd.current_dir(&src);
+    let out = cmd.output().unwrap();
+    assert_eq!(read(&dep.join("twin")), "twin\n", "{}", stderr(&out));
+    assert_eq!(what_git_runs(&dep), before, "{}", stderr(&out));
+}

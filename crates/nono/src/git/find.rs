@@ -4,9 +4,15 @@
 //!
 //! The walk reads each directory once (`getdents64`, whose entry types spare a `stat` per
 //! entry) and does not descend where no repository the user works in can be: into `.git`
-//! itself, symlinks, other file systems, and trees marked as caches (`CACHEDIR.TAG`) or
-//! holding installed packages (`node_modules`, a Python virtual environment). It stops at a
-//! budget of directories and says so: nono runs before every command.
+//! itself, symlinks, a bare repository's objects and refs, and trees marked as caches
+//! (`CACHEDIR.TAG`) or holding installed packages (`node_modules`, a Python virtual
+//! environment). File systems mounted inside the grant are searched too: the sandbox sees
+//! them, writable, through the grant. It stops at a budget of directories and says so: nono
+//! runs before every command.
+//!
+//! A cache marker is a file anyone can write, so a marker planted on the way to a repository
+//! would hide it from the next run's search: the plan guards these names in every directory
+//! from the grant down to each repository found ([`CACHE_MARKERS`]).
 
 use rustix::fs::{Mode, OFlags, RawDir};
 use std::os::fd::OwnedFd;
@@ -24,6 +30,10 @@ const SKIPPED: &[&str] = &[
     ".pytest_cache",
 ];
 
+/// The files that mark a tree as a cache (a cache directory, a Python virtual environment):
+/// the search does not descend below them.
+pub const CACHE_MARKERS: &[&str] = &["CACHEDIR.TAG", "pyvenv.cfg"];
+
 /// The walk stopped at its budget.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exceeded {
@@ -40,7 +50,6 @@ pub fn repositories(root: &Path, budget: usize) -> Result<Vec<PathBuf>, Exceeded
     let Ok(fd) = open_dir(None, root) else {
         return Ok(found);
     };
-    let device = rustix::fs::fstat(&fd).map(|s| s.st_dev).unwrap_or(0);
     let mut pending: Vec<(OwnedFd, PathBuf)> = vec![(fd, root.to_path_buf())];
     let mut read = 0;
     let mut buf = vec![std::mem::MaybeUninit::uninit(); 32 * 1024];
@@ -64,7 +73,7 @@ pub fn repositories(root: &Path, budget: usize) -> Result<Vec<PathBuf>, Exceeded
                 b"." | b".." => continue,
                 b".git" => is_repo = true,
                 b"HEAD" | b"objects" | b"refs" => bare += 1,
-                b"CACHEDIR.TAG" | b"pyvenv.cfg" => is_cache = true,
+                _ if CACHE_MARKERS.iter().any(|m| m.as_bytes() == name) => is_cache = true,
                 _ => {}
             }
             let kind = entry.file_type();
@@ -75,20 +84,21 @@ pub fn repositories(root: &Path, budget: usize) -> Result<Vec<PathBuf>, Exceeded
                 subdirs.push(name.to_vec());
             }
         }
-        if is_repo || bare == 3 && crate::git::is_bare(&path) {
+        let is_bare = bare == 3 && crate::git::is_bare(&path);
+        if is_repo || is_bare {
             found.push(path.clone());
         }
-        if is_cache || bare == 3 {
-            continue; // nothing of the user's below a cache or inside a bare repository
+        if is_cache {
+            continue; // nothing of the user's below a cache
         }
         for name in subdirs {
+            if is_bare && (name == b"objects" || name == b"refs") {
+                continue; // git's own, and large; the rest of a bare repository is searched
+            }
             let name = std::ffi::OsStr::from_bytes(&name);
             let Ok(child) = open_dir(Some(&dir), Path::new(name)) else {
                 continue; // not a directory after all, or unreadable: nothing to find there
             };
-            if rustix::fs::fstat(&child).is_ok_and(|s| s.st_dev != device) {
-                continue; // another file system mounted here
-            }
             pending.push((child, path.join(name)));
         }
     }

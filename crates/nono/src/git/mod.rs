@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 mod find;
 
-pub use find::repositories;
+pub use find::{repositories, CACHE_MARKERS};
 
 /// One path to keep read-only, and whether it is a directory.
 #[derive(Clone, Debug, PartialEq, Eq)]

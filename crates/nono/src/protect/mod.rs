@@ -176,6 +176,7 @@ fn in_grant(
             }
         }
     }
+    hiding_markers(classifier, grant, &repositories, resolver);
     // A linked worktree's common directory, granted so that its commits land, is a git
     // directory: a grant of its hooks or configuration is then refused.
     let holding = git::git_dir_holding(&grant.path).map(|g| (git::git_dir_code_paths(&g), false));
@@ -199,6 +200,34 @@ fn in_grant(
         }
     }
     Ok(())
+}
+
+/// The cache markers the repository search stops at cannot be created on the way from the
+/// grant to a repository it found: planted there, they would hide the repository (and its
+/// hooks) from the next run's search.
+fn hiding_markers(
+    classifier: &mut Classifier,
+    grant: &Rule,
+    repositories: &[PathBuf],
+    resolver: &mut paths::Resolver,
+) {
+    let mut on_the_way = std::collections::BTreeSet::new();
+    for repository in repositories {
+        let mut dirs = repository.ancestors();
+        while let Some(dir) = dirs.next().filter(|d| paths::is_within(d, &grant.path)) {
+            if !on_the_way.insert(dir) {
+                break; // this directory's ancestors are already on the way
+            }
+        }
+    }
+    for dir in on_the_way {
+        for marker in git::CACHE_MARKERS {
+            let name = dir.join(marker);
+            if std::fs::symlink_metadata(&name).is_err() {
+                classifier.absent(&name, GIT_GROUP, resolver);
+            }
+        }
+    }
 }
 
 /// The protected paths of a plan: those that exist, classified, and the names of those that
