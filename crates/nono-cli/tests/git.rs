@@ -1,6 +1,6 @@
 //! Every git protection (docs/security.md, "Git") in a real repository and a real sandboxed
-//! child: a repository with a `core.hooksPath`, per-worktree configuration, two submodules (one
-//! named with a slash) and a linked worktree. Each code-running path, and an unprotected twin
+//! child: a repository with a `core.hooksPath`, per-worktree configuration, submodules (named
+//! with and without a slash, checked out and not) and a linked worktree. Each code-running path, and an unprotected twin
 //! beside it (`.twin` appended), is read and written by the file probe in one run; the control
 //! is the same run with `--unprotect` for each. Git itself keeps working in the same sandbox.
 
@@ -75,7 +75,16 @@ fn every_code_running_git_path_stays_read_only_while_git_works() {
     git(&f, project, &["add", "file.txt"]);
     git(&f, project, &["submodule", "add", "-q", &url, "sub"]);
     git(&f, project, &["submodule", "add", "-q", &url, "libs/inner"]);
+    // Two more, whose work trees are gone (`deinit`): only their git directories under
+    // .git/modules are left, for a later `submodule update` to use.
+    git(&f, project, &["submodule", "add", "-q", &url, "old"]);
+    git(&f, project, &["submodule", "add", "-q", &url, "libs/old"]);
     git(&f, project, &["commit", "-qm", "base"]);
+    git(
+        &f,
+        project,
+        &["submodule", "deinit", "-q", "-f", "old", "libs/old"],
+    );
     std::fs::create_dir_all(project.join(".githooks")).unwrap();
     git(&f, project, &["config", "core.hooksPath", ".githooks"]);
     git(
@@ -97,6 +106,10 @@ fn every_code_running_git_path_stays_read_only_while_git_works() {
         protected(project, ".git/modules/sub/config", false),
         protected(project, ".git/modules/libs/inner/hooks", true),
         protected(project, ".git/modules/libs/inner/config", false),
+        protected(project, ".git/modules/old/hooks", true),
+        protected(project, ".git/modules/libs/old/config", false),
+        // The linked worktree outside the grant keeps its own configuration here.
+        protected(project, ".git/worktrees/wt/config.worktree", false),
     ];
     assert_read_only(&f, &["--allow".into(), ".".into()], &paths);
 
@@ -116,7 +129,7 @@ fn every_code_running_git_path_stays_read_only_while_git_works() {
         &["--allow", "."],
         &format!("echo more >> file.txt && git add file.txt && {commit} one && git checkout -qb topic && git branch --show-current && git submodule status | wc -l"),
     );
-    assert_eq!(stdout(&out), "topic\n2\n", "{}", stderr(&out));
+    assert_eq!(stdout(&out), "topic\n4\n", "{}", stderr(&out));
     let mut argv = vec!["run".to_string()];
     argv.extend(worktree_grants);
     argv.extend(["--", "/bin/sh", "-c"].map(String::from));
