@@ -135,7 +135,13 @@ mutations() {
         "submodules" "$file" 's/git_dir\.join\("modules"\)/git_dir.join("modules-mutated")/' \
         "submodule names with a slash" "$file" 's/add_repository_children\(&sub, work_tree, out, depth \+ 1\);/let _ = &sub;/' \
         ".git as a file" "$file" 's/strip_prefix\("gitdir:"\)/strip_prefix("mutated:")/' \
-        "bare repositories" "$file" 's/if is_bare\(dir\) \{/if false \&\& is_bare(dir) {/' ;;
+        "bare repositories" "$file" 's/if is_bare\(dir\) \{/if false \&\& is_bare(dir) {/' \
+        "cache markers on the way to a repository" crates/nono/src/protect/mod.rs \
+          's/\n *hiding_markers\(classifier, grant, &repositories, resolver\);//' \
+        "work trees inside a bare repository" crates/nono/src/git/find.rs \
+          's/if is_cache \{/if is_cache || is_bare {/' \
+        "file systems mounted in a grant" crates/nono/src/git/find.rs \
+          's/(\n *)pending\.push\(\(child, path\.join\(name\)\)\);/$1if rustix::fs::fstat(\&child).ok().map(|s| s.st_dev) != rustix::fs::fstat(\&dir).ok().map(|s| s.st_dev) { continue; }$1pending.push((child, path.join(name)));/' ;;
     *)
       echo "mutate: no table $1" >&2
       exit 2 ;;
