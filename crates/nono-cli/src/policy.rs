@@ -59,6 +59,7 @@ fn flags_policy(args: &SandboxArgs) -> Result<Policy> {
         config: Vec::new(),
         program: None,
         seed: Vec::new(),
+        fresh_state: Vec::new(),
         testing_without: args
             .testing_without
             .iter()

@@ -18,6 +18,20 @@ pub fn run(args: RunArgs) -> Result<u8> {
     if !program.as_encoded_bytes().contains(&b'/') {
         policy.program = exe.as_ref().ok().cloned();
     }
+    let agent = args
+        .sandbox
+        .profile
+        .is_none()
+        .then(|| nono::profile::profile_for_command(program))
+        .flatten();
+    if let Some(name) = agent {
+        let at = crate::profile_cmd::locations()?;
+        let profile = nono::profile::load(name, &at)?;
+        policy.fresh_state = nono::profile::state_dirs(&profile, &at.home, &at.cwd)
+            .into_iter()
+            .map(|dir| (dir, name.to_string()))
+            .collect();
+    }
     let mut plan = nono::resolve(&policy, &machine)?;
     for notice in notices {
         eprintln!("nono: {notice}");
@@ -25,13 +39,11 @@ pub fn run(args: RunArgs) -> Result<u8> {
     if args.net_log.is_some() && plan.network.filter.is_none() {
         return Err(crate::egress::not_filtered());
     }
-    if args.sandbox.profile.is_none() && !args.dry_run {
-        if let Some(profile) = nono::profile::profile_for_command(program) {
-            eprintln!(
-                "nono: tip: --profile {profile} gives {} its own state (login, settings, history); without it, it starts as on a new machine and keeps nothing",
-                nono::quote_path(std::path::Path::new(program))
-            );
-        }
+    if let (Some(profile), false) = (agent, args.dry_run) {
+        eprintln!(
+            "nono: tip: --profile {profile} gives {} its own state (login, settings, history); without it, it starts as on a new machine and keeps nothing",
+            nono::quote_path(std::path::Path::new(program))
+        );
     }
     if args.dry_run {
         let text = if args.json {

@@ -176,3 +176,81 @@ fn toolchain_roots_from_the_environment_and_shim_roots_join_the_baseline() {
         "{plan}"
     );
 }
+
+/// An agent run without its profile starts as on a new machine: each state directory its
+/// profile keeps (here opencode's four, one of them nested three deep) is new, empty and
+/// writable for the run, and nothing of it reaches the host; the login already on the host is
+/// not in the view. `why --self` agrees. Control: the same script bare writes to the host.
+#[test]
+fn an_agent_without_its_profile_gets_new_empty_state_that_the_host_never_sees() {
+    let f = Fixture::sparse();
+    let h = &f.home;
+    let share = h.join(".local/share/opencode");
+    std::fs::create_dir_all(&share).unwrap();
+    std::fs::write(share.join("auth.json"), "TOKEN\n").unwrap();
+    let body = "for d in ~/.config/opencode ~/.local/share/opencode ~/.local/state/opencode ~/.cache/opencode; do
+      mkdir -p $d/sub && echo made > $d/sub/file && cat $d/sub/file
+    done
+    ls -A ~/.local/share/opencode; cat ~/.local/share/opencode/auth.json 2>/dev/null || echo no login
+    echo forged > ~/.local/share/opencode/auth.json && cat ~/.local/share/opencode/auth.json
+    nono why --self ~/.local/share/opencode/auth.json --op write | head -1 | cut -d' ' -f1";
+    let bin = f.home.join("bin");
+    script(&bin.join("opencode"), body);
+    let nono_dir = nono_bin().parent().unwrap().to_path_buf();
+    let out = run_with(&f, &[&bin, &nono_dir], &[], &["--", "opencode"]);
+    assert_eq!(
+        stdout(&out),
+        "made\nmade\nmade\nmade\nsub\nno login\nforged\nALLOWED\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        read(&share.join("auth.json")),
+        "TOKEN\n",
+        "the host's login"
+    );
+    for d in [
+        ".config/opencode",
+        ".local/share/opencode",
+        ".local/state/opencode",
+        ".cache/opencode",
+    ] {
+        assert!(!h.join(d).join("sub").exists(), "{d} reached the host");
+    }
+    // The dry run says so.
+    let out = run_with(&f, &[&bin], &[], &["--dry-run", "--", "opencode"]);
+    assert!(
+        stdout(&out).contains("~/.cache/opencode  (opencode's state, new and empty for this run"),
+        "{}",
+        stdout(&out)
+    );
+    // With a grant that reaches it, the grant decides: the host's directory.
+    let out = run_with(
+        &f,
+        &[&bin, &nono_dir],
+        &[],
+        &[
+            "--allow",
+            &h.join(".cache").display().to_string(),
+            "--",
+            "opencode",
+        ],
+    );
+    assert!(
+        h.join(".cache/opencode/sub/file").exists(),
+        "{}",
+        stderr(&out)
+    );
+    // Control: bare, the same script writes to the host.
+    let bare = f.bare_sh(&format!(
+        "HOME={} sh {}",
+        h.display(),
+        bin.join("opencode").display()
+    ));
+    assert!(
+        h.join(".config/opencode/sub/file").exists(),
+        "{}",
+        stderr(&bare)
+    );
+    assert_eq!(read(&share.join("auth.json")), "forged\n", "control");
+}

@@ -43,6 +43,9 @@ pub struct Policy {
     /// The program the run executes, when found on `PATH`: if its launcher there is a symlink
     /// into a tree no rule reaches, that tree joins the baseline.
     pub program: Option<PathBuf>,
+    /// An agent run without its profile: the state directories that profile keeps (absolute,
+    /// and the profile's name), each given to the run new and empty (a tmpfs in the view).
+    pub fresh_state: Vec<(PathBuf, String)>,
     /// Layers to leave off, for tests that prove each layer holds alone (a hidden flag).
     pub testing_without: Vec<String>,
 }

@@ -97,6 +97,9 @@ pub fn resolve(policy: &Policy, machine: &Machine) -> Result<Plan> {
     .add(machine, policy.program.as_deref());
     add_terminal(&mut rules, machine, view);
     let (tmpdir, cap_file) = run_files(&mut rules, machine, view);
+    if view {
+        fresh_state(&mut rules, &mut sensitive, policy);
+    }
     let sockets = protect::sockets(&rules, &socket_paths, &sensitive, machine, &mut resolver);
     sensitive.extend(sockets);
 
@@ -305,6 +308,37 @@ fn run_files(rules: &mut Vec<Rule>, machine: &Machine, view: bool) -> (PathBuf, 
         mount: if view { Mount::Written } else { Mount::Host },
     });
     (tmpdir, cap_file)
+}
+
+/// An agent run without its profile: each state directory its profile would keep is a new,
+/// empty tmpfs of the run instead (read, write, execute), so the agent starts as on a new
+/// machine, and nothing of it reaches the host. Where a rule already reaches the directory, or
+/// lies inside it, or the directory is a symlink, the rules stand as they are. The host's
+/// sensitive paths beneath (the agent's login) are not in the view at all: the tmpfs covers
+/// them, and what the program writes at their names stays in it.
+fn fresh_state(rules: &mut Vec<Rule>, sensitive: &mut Vec<SensitivePath>, policy: &Policy) {
+    for (path, profile) in &policy.fresh_state {
+        let taken = rules
+            .iter()
+            .any(|r| r.reaches(path) || paths::is_within(&r.path, path));
+        let symlink = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if taken || symlink {
+            continue;
+        }
+        rules.push(Rule {
+            path: path.clone(),
+            access: Access::ALL,
+            file: false,
+            source: Source::Baseline {
+                what: format!(
+                    "{profile}'s state, new and empty for this run: --profile {profile} keeps it"
+                ),
+            },
+            except: Vec::new(),
+            mount: Mount::Tmpfs,
+        });
+        sensitive.retain(|s| !paths::is_within(&s.path, path));
+    }
 }
 
 /// 64 random bits for a run directory's name; the directory is then created exclusively.

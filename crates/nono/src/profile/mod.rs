@@ -32,7 +32,7 @@ mod tests;
 pub use builtin::{built_in, profile_for_command, BuiltIn, BUILT_IN};
 pub use json_schema::json_schema;
 pub use load::{is_path, is_valid_name, load, load_file, user_dir, user_profiles, Locations};
-pub use policy::to_policy;
+pub use policy::{state_dirs, to_policy};
 pub use position::Origin;
 pub use resolved::{Entry, Location, Notice, Profile};
 pub use show::template;

@@ -57,6 +57,7 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
                 super::Location::File(_) => None,
             })
             .collect(),
+        fresh_state: Vec::new(),
         testing_without: flags.testing_without.clone(),
     };
     add_new(&mut policy.grants, &flags.grants);
@@ -165,6 +166,18 @@ pub(crate) fn key_of(flag: &str) -> String {
 }
 
 /// Where a profile path points: `~` expanded, relative to `cwd`.
+/// The directories `profile` keeps as its program's own state (its directory grants marked
+/// `create = true`), absolute: what a run of that program without the profile gets new and
+/// empty (see [`crate::Policy::fresh_state`]).
+pub fn state_dirs(profile: &Profile, home: &Path, cwd: &Path) -> Vec<PathBuf> {
+    profile
+        .grants
+        .iter()
+        .filter(|g| g.value.create.is_some() && !g.value.flag.is_file())
+        .map(|g| where_is(&g.value.path, home, cwd))
+        .collect()
+}
+
 pub(crate) fn where_is(path: &Path, home: &Path, cwd: &Path) -> PathBuf {
     cwd.join(paths::expand_tilde(path, home))
 }
