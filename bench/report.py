@@ -58,6 +58,8 @@ STEADY = [
     ("read", "read-heavy: `find . -type f -exec cat {} +` over 10,000 small files"),
     ("proc", "process-heavy: 1,000 × `sh -c true` from a shell loop"),
     ("compile", "compile: `make -s clean && make -s -j2`, 9 C files"),
+    ("create", "creation-heavy: N_FILES × `: >new-$i` from a shell loop, then `rm -f new-*`, "
+               "in WS (guarded names)"),
 ]
 
 # Targets (docs/benchmarks.md and the performance requirement).
@@ -133,6 +135,7 @@ def machine(args):
         "python": platform.python_version(),
         "runs": args.runs,
         "warmup": args.warmup,
+        "create_files": args.create_files,
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(info, indent=2) + "\n")
@@ -310,6 +313,7 @@ def report(args):
     info = json.loads((res / "machine.json").read_text())
     latency = load(res / "latency.json")
     steady = {g: load(res / f"steady-{g}.json") for g, _ in STEADY}
+    create_files = info.get("create_files", 2000)
     rss = {}
     if (res / "rss.tsv").exists():
         for line in (res / "rss.tsv").read_text().splitlines():
@@ -398,9 +402,30 @@ def report(args):
         noise = ratio(s["bare (repeat)"], s["bare"])
         summary["steady"][group] = {"bare_median_ms": med(pooled), "nono_median_ms": med(s["nono"]),
                                     "ratio": r, "ci95": [lo, hi], "bare_repeat_ratio": noise}
-        w(f"| {label} | {len(s['nono'])} | {fmt_ms(med(pooled))} | "
+        w(f"| {label.replace('N_FILES', f'{create_files:,}')} | {len(s['nono'])} | {fmt_ms(med(pooled))} | "
           f"{fmt_ms(med(s['nono']))} | {r:.3f} ({lo:.3f} … {hi:.3f}) | {noise:.3f} |")
     w("")
+    if steady.get("create"):
+        s = steady["create"]
+        pooled = s["bare"] + s["bare (repeat)"]
+        per = lambda x: 1000 * med(x) / create_files  # noqa: E731
+        added = 1000 * overhead(s["nono"], pooled) / create_files
+        lo, hi = boot(lambda a, b: 1000 * (med(a) - med(b)) / create_files, s["nono"], pooled)
+        own = summary["startup"].get(users_of(res)[0] if users_of(res) else "", {}).get(NONO)
+        net = ""
+        if own:
+            net_us = added - 1000 * own["overhead_ms"] / create_files
+            net = (f"; less one start-up ({own['overhead_ms']:.2f} ms, from the start-up group) "
+                   f"{net_us:+.2f} µs")
+            summary["steady"]["create"]["added_us_per_file_net_of_startup"] = net_us
+        summary["steady"]["create"].update({"bare_us_per_file": per(pooled),
+                                            "nono_us_per_file": per(s["nono"]),
+                                            "added_us_per_file": added,
+                                            "added_ci95": [lo, hi]})
+        w(f"Creation-heavy, per created file (and removal, one `rm` for all): bare "
+          f"{per(pooled):.2f} µs, nono {per(s['nono']):.2f} µs, **{added:+.2f} µs** "
+          f"({lo:+.2f} … {hi:+.2f}){net}. Each creation in a run that guards names is a round "
+          "trip to the sandbox's init.\n")
     attempts = res / "steady-attempts.tsv"
     if attempts.exists():
         tries = {}
@@ -493,6 +518,7 @@ def main():
     m.add_argument("--repo", required=True)
     m.add_argument("--runs", type=int, required=True)
     m.add_argument("--warmup", type=int, required=True)
+    m.add_argument("--create-files", type=int, default=2000)
     d = sub.add_parser("drift")
     d.add_argument("json")
     r = sub.add_parser("report")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproducible benchmark of nono: start-up against bare execution, bubblewrap, a minimal C
 # launcher and firejail, as root and as an unprivileged user; steady-state overhead on read-,
-# process- and compile-heavy workloads; `nono why` and `--dry-run` latency; nono's
+# process-, compile- and creation-heavy workloads; `nono why` and `--dry-run` latency; nono's
 # peak RSS. Writes bench/results/*.json, bench/results/latest.md and
 # docs/benchmarks-startup.svg. See docs/benchmarks.md.
 #
@@ -20,7 +20,9 @@
 #   UNPRIV_USER        the unprivileged user the start-up group also runs as, when run as root
 #                      (default nobody; UNPRIV_USER= to skip)
 #   STARTUP_RUNS / STARTUP_WARMUP      start-up and latency groups (default 300 / 20)
-#   READ_RUNS / PROC_RUNS / COMPILE_RUNS  steady-state groups (default 100 / 30 / 30)
+#   READ_RUNS / PROC_RUNS / COMPILE_RUNS / CREATE_RUNS  steady-state groups
+#                                       (default 100 / 30 / 30 / 30)
+#   CREATE_FILES                        files the creation-heavy group makes (default 2000)
 #   STEADY_WARMUP                       steady-state warm-up runs (default 3)
 #   STEADY_ATTEMPTS                     tries of a disturbed steady-state group (default 3)
 #   IDLE_WAIT                           seconds each group waits for an idle machine (default
@@ -39,6 +41,8 @@ STARTUP_WARMUP=${STARTUP_WARMUP:-20}
 READ_RUNS=${READ_RUNS:-100}
 PROC_RUNS=${PROC_RUNS:-30}
 COMPILE_RUNS=${COMPILE_RUNS:-30}
+CREATE_RUNS=${CREATE_RUNS:-30}
+CREATE_FILES=${CREATE_FILES:-2000}
 STEADY_WARMUP=${STEADY_WARMUP:-3}
 STEADY_ATTEMPTS=${STEADY_ATTEMPTS:-3}
 IDLE_WAIT=${IDLE_WAIT:-120}
@@ -215,7 +219,8 @@ printf '%s\n' \
 
 # --- 4. machine facts (before HOME changes) -------------------------------------------------
 py "$BENCH_DIR/report.py" machine "$RESULTS/machine.json" \
-    --nono "$NONO" --repo "$REPO" --runs "$STARTUP_RUNS" --warmup "$STARTUP_WARMUP"
+    --nono "$NONO" --repo "$REPO" --runs "$STARTUP_RUNS" --warmup "$STARTUP_WARMUP" \
+    --create-files "$CREATE_FILES"
 
 # From here on every command, bare or sandboxed, sees a fake HOME.
 export HOME=$FAKE_HOME
@@ -253,6 +258,11 @@ cd "$WS"
 "$BIN/nono" run --allow "$WS" -- /bin/true || die "nono run --allow WS failed"
 "$BIN/nono" run --allow "$WS" --net-block -- /bin/true || die "nono run --net-block failed"
 "$BIN/nono" run --allow "$FAKE_HOME" -- /bin/true || die "nono run --allow \$HOME failed"
+# The creation-heavy group is about the name guard: the workspace must have guarded names.
+"$BIN/nono" run --allow "$WS" --dry-run -- true >"$RESULTS/dry-run-ws.txt" 2>&1 \
+    || die "nono run --allow WS --dry-run failed"
+grep -q '^ *guarded ' "$RESULTS/dry-run-ws.txt" \
+    || die "nono guards no name in the workspace (see $RESULTS/dry-run-ws.txt)"
 
 # Each group starts on an idle machine: wait (up to IDLE_WAIT seconds) until nothing else uses
 # more than 10 % of the CPUs (a compile on 2 CPUs is thrown off by any other build), and record
@@ -354,6 +364,11 @@ steady read "$TREE" "$READ_RUNS" "find . -type f -exec cat {} +"
 steady proc "$WS" "$PROC_RUNS" \
     "sh -c 'i=0; while [ \$i -lt 1000 ]; do sh -c true; i=\$((i+1)); done'"
 steady compile "$CPROJ" "$COMPILE_RUNS" "sh -c 'make -s clean && make -s -j2'"
+# Creation-heavy, in the workspace's root, whose absent project files are guarded: while a
+# run guards a name, every creating call goes to the sandbox's init (seccomp user
+# notification), which resolves it and makes it.
+steady create "$WS" "$CREATE_RUNS" \
+    "sh -c 'i=0; while [ \$i -lt $CREATE_FILES ]; do : >new-\$i; i=\$((i+1)); done; rm -f new-*'"
 
 # --- 7. latency of the planner alone ---------------------------------------------------------
 log "nono why / --dry-run latency"
