@@ -7,8 +7,10 @@
         prints how far apart the "bare" and "bare (repeat)" medians are, in hundredths of a
         percent (run.sh re-runs a disturbed steady-state group)
     report.py report RESULTS_DIR --svg OUT.svg
-        reads RESULTS_DIR/{machine,startup-USER,latency,steady-*}.json, users.txt and rss.tsv,
-        writes RESULTS_DIR/latest.md, RESULTS_DIR/summary.json and the start-up chart
+        reads RESULTS_DIR/{machine,startup-USER,latency,steady-*,git-walk}.json, users.txt and
+        rss.tsv, writes RESULTS_DIR/latest.md, RESULTS_DIR/summary.json and the start-up chart
+    report.py git-walk RESULTS_DIR
+        prints the table of bench/git-walk.sh from RESULTS_DIR/git-walk*.{json,tsv}
 
 Stdlib only (Python 3.8+). Medians are of hyperfine's per-run wall times; overhead is a
 median minus the bare median, in ms; 95 % intervals are percentile bootstraps (fixed seed,
@@ -484,10 +486,13 @@ def report(args):
             target(f"steady state within 3 % of bare: {label.split(':')[0]}",
                    f"{100 * (s['ratio'] - 1):+.1f} % (CI {100 * (s['ci95'][0] - 1):+.1f} … "
                    f"{100 * (s['ci95'][1] - 1):+.1f} %)", s["ratio"] <= T_STEADY_RATIO)
+    walk = res / "git-walk.md"
     for name, v in summary["latency"].items():
         if name.startswith("nono why"):
             target(f"`{name}` under {T_WHY_MS:g} ms", f"{v['median_ms']:.2f} ms",
                    v["median_ms"] < T_WHY_MS)
+    if walk.exists():
+        w(walk.read_text())
     w("## Targets\n")
     w("| target | measured | |")
     w("|---|---:|---|")
@@ -503,6 +508,61 @@ def report(args):
         Path(args.svg).parent.mkdir(parents=True, exist_ok=True)
         Path(args.svg).write_text(svg_chart(chart, caption))
     print((res / "latest.md").read_text())
+
+
+def git_walk(res):
+    """bench/git-walk.sh's table: per grant, what it holds and what planning and a full run
+    take, each over the same commands on an empty directory."""
+    t = load(res / "git-walk.json")
+    grants = {}
+    for line in (res / "git-walk-grants.tsv").read_text().splitlines():
+        g, repos, dirs, files = line.split("\t")
+        grants[g] = (int(repos), int(dirs), int(files))
+    hooks, refused = {}, ""
+    if (res / "git-walk-hooks.tsv").exists():
+        for line in (res / "git-walk-hooks.tsv").read_text().splitlines():
+            g, _, v = line.partition("\t")
+            if g == "over":
+                refused = v.strip()
+            else:
+                hooks[g] = v
+    runs = len(next(iter(t.values()))) if t else 0
+    out = [f"## Finding repositories in a grant (`bench/git-walk.sh`, hyperfine -N, {runs} runs)\n",
+           "Each grant holds git repositories, one in twenty large (1,000 directories, 2,000 files), "
+           "the others 3 directories and 3 files, half of them one level down; `budget` is one "
+           "repository of 19,898 directories, about the most the search reads (a grant of more than "
+           "20,000 is refused). Directories: those the search reads (all but `.git`'s). "
+           "Added: median over the same command on an empty directory.\n",
+           "| grant | repositories | directories | files | hooks in the plan | `--dry-run` ms | "
+           "added ms (95 % CI) | `run` ms | added ms (95 % CI) | added µs per directory "
+           "(`--dry-run`, `run`) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    base = {k: t.get(f"empty {k}") for k in ("--dry-run", "run")}
+    for g, (repos, dirs, files) in grants.items():
+        cells = []
+        for k in ("--dry-run", "run"):
+            x = t.get(f"{g} {k}")
+            if not x:
+                cells += ["—", "—"]
+                continue
+            if g == "empty" or not base[k]:
+                cells += [f"{med(x):.2f}", "—"]
+                continue
+            lo, hi = boot(overhead, x, base[k])
+            cells += [f"{med(x):.2f}", f"{overhead(x, base[k]):+.2f} ({lo:+.2f} … {hi:+.2f})"]
+        per = []
+        for k in ("--dry-run", "run"):
+            x, b = t.get(f"{g} {k}"), base[k]
+            per.append(f"{1000 * overhead(x, b) / dirs:.1f}" if x and b and g != "empty" else "—")
+        per = ", ".join(per)
+        out.append(f"| {g} | {repos} | {dirs:,} | {files:,} | {hooks.get(g, '—')} | "
+                   + " | ".join(cells) + f" | {per} |")
+    out.append("")
+    if refused:
+        count, _, message = refused.partition(" directories: ")
+        out.append(f"`budget` with {int(count):,} directories, past the budget: refused "
+                   f"(`{message.strip()}`).\n")
+    return "\n".join(out) + "\n"
 
 
 def esc_md(s):
@@ -524,9 +584,13 @@ def main():
     r = sub.add_parser("report")
     r.add_argument("results")
     r.add_argument("--svg")
+    g = sub.add_parser("git-walk")
+    g.add_argument("results")
     args = p.parse_args()
     if args.cmd == "machine":
         machine(args)
+    elif args.cmd == "git-walk":
+        print(git_walk(Path(args.results)))
     elif args.cmd == "drift":
         t = load(Path(args.json))
         print(round(abs(ratio(t["bare (repeat)"], t["bare"]) - 1) * 10000))

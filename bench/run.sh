@@ -2,8 +2,9 @@
 # Reproducible benchmark of nono: start-up against bare execution, bubblewrap, a minimal C
 # launcher and firejail, as root and as an unprivileged user; steady-state overhead on read-,
 # process-, compile- and creation-heavy workloads; `nono why` and `--dry-run` latency; nono's
-# peak RSS. Writes bench/results/*.json, bench/results/latest.md and
-# docs/benchmarks-startup.svg. See docs/benchmarks.md.
+# peak RSS; the search for repositories in a large grant (bench/git-walk.sh). Writes
+# bench/results/*.json, bench/results/latest.md and docs/benchmarks-startup.svg. See
+# docs/benchmarks.md.
 #
 # Usage: bench/run.sh            (from anywhere; installs missing Debian packages as root)
 # Knobs (environment):
@@ -27,6 +28,7 @@
 #   STEADY_ATTEMPTS                     tries of a disturbed steady-state group (default 3)
 #   IDLE_WAIT                           seconds each group waits for an idle machine (default
 #                                       120; 0 for a trial run on a busy one)
+#   GIT_WALK=0                          skip bench/git-walk.sh (GIT_WALK_RUNS: its runs)
 #
 # Not part of the test suite and not run by CI.
 # shellcheck disable=SC2016,SC2028 # the generated C and Makefile text is literal on purpose
@@ -47,6 +49,7 @@ STEADY_WARMUP=${STEADY_WARMUP:-3}
 STEADY_ATTEMPTS=${STEADY_ATTEMPTS:-3}
 IDLE_WAIT=${IDLE_WAIT:-120}
 SCRATCH_DIR=${SCRATCH_DIR:-/var/tmp}
+GIT_WALK=${GIT_WALK:-1}
 if [ "$(id -u)" -eq 0 ]; then
     UNPRIV_USER=${UNPRIV_USER-nobody}
 else
@@ -101,7 +104,7 @@ else
 fi
 [ -x "$NONO" ] || die "no nono binary at $NONO"
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/*.json "$RESULTS"/*.tsv "$RESULTS"/*.txt
+rm -f "$RESULTS"/*.json "$RESULTS"/*.tsv "$RESULTS"/*.txt "$RESULTS"/git-walk.md
 
 # --- 3. scratch: binaries, and per user a workspace and a HOME with sensitive files ---------
 # Everything an unprivileged user runs or is granted must be reachable by it: the scratch
@@ -379,6 +382,12 @@ hyperfine -N --style basic --warmup "$STARTUP_WARMUP" --runs "$STARTUP_RUNS" \
     -n "nono run --dry-run -- true" \
     "/bin/true" "$N why /etc/hosts" "$N why --allow . --op write $(q "$WS/notes.txt")" \
     "$N run --dry-run -- true"
+
+# --- 7b. finding repositories in a large grant ----------------------------------------------
+if [ "$GIT_WALK" != 0 ]; then
+    log "git walk"
+    NONO_BIN=$BIN/nono RESULTS_DIR=$RESULTS SCRATCH_DIR=$WORK "$BENCH_DIR/git-walk.sh"
+fi
 
 # --- 8. peak RSS ----------------------------------------------------------------------------
 log "peak RSS"
