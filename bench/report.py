@@ -337,8 +337,16 @@ def report(args):
       f"Tools: {info['hyperfine']}, {info['bwrap']}, {info['firejail']}. "
       f"Load average (1, 5, 15 min) at the start {info.get('loadavg_start', 'n/a')}, at the end {end_load}.\n")
 
+    # "GROUP: the machine was still N % busy ..." once per group and attempt: one line for all.
+    busy = [line.partition(": the machine was still ")[::2] for line in warnings
+            if ": the machine was still " in line]
+    if busy:
+        w("> **Warning:** the machine was still busy with other work when these groups started: "
+          + "; ".join(f"{group} ({why.split(' busy')[0]})" for group, why in busy)
+          + "; those numbers are less reliable.\n")
     for line in warnings:
-        w(f"> **Warning:** {line}; those numbers are less reliable.\n")
+        if ": the machine was still " not in line:
+            w(f"> **Warning:** {line}; those numbers are less reliable.\n")
 
     # Start-up, per user.
     chart = []
@@ -492,7 +500,7 @@ def report(args):
             target(f"`{name}` under {T_WHY_MS:g} ms", f"{v['median_ms']:.2f} ms",
                    v["median_ms"] < T_WHY_MS)
     if walk.exists():
-        w(walk.read_text())
+        w(walk.read_text().rstrip("\n") + "\n")
     w("## Targets\n")
     w("| target | measured | |")
     w("|---|---:|---|")

@@ -154,9 +154,12 @@ if [ -n "$UNPRIV_USER" ]; then
 fi
 WS=$WORK/$ME/ws
 FAKE_HOME=$WORK/$ME/home
+# The read-heavy tree and the C project live outside WS: each user's WS must hold the same
+# few entries, since nono reads every directory of a writable grant to find repositories.
+STEADY_DIR=$WORK/steady
 
 log "generating the read-heavy tree (10,000 files)"
-TREE=$WS/tree
+TREE=$STEADY_DIR/tree
 for d in $(seq -w 0 99); do
     mkdir -p "$TREE/d$d"
     for f in $(seq -w 0 99); do
@@ -166,7 +169,7 @@ for d in $(seq -w 0 99); do
 done
 
 log "generating the C project"
-CPROJ=$WS/cproj
+CPROJ=$STEADY_DIR/cproj
 mkdir -p "$CPROJ"
 for i in 1 2 3 4 5 6 7 8; do
     {
