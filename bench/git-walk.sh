@@ -7,14 +7,17 @@
 # files), a grant that is one repository of 19,898 directories (about the most the walk
 # reads), and an empty directory; then measures, in one hyperfine run,
 # `nono run --allow GRANT --dry-run -- /bin/true` (planning alone) and
-# `nono run --allow GRANT -- /bin/true` (planning and the view) for each.
+# `nono run --allow GRANT -- /bin/true` (planning and the view) for each. The budget bounds
+# directories, not repositories: a second hyperfine run measures grants of 500 and 1,000
+# repositories of one directory each, where the cost per repository shows.
 #
 # Writes RESULTS_DIR/git-walk.json (hyperfine), RESULTS_DIR/git-walk-grants.tsv (per grant:
 # repositories, directories read, files) and RESULTS_DIR/git-walk.md. bench/run.sh runs it
 # (GIT_WALK=0 skips it); alone: bench/git-walk.sh.
 #
 # Knobs: NONO_BIN (default: build as bench/run.sh does), RESULTS_DIR (default bench/results),
-# SCRATCH_DIR (default /var/tmp), GIT_WALK_RUNS / GIT_WALK_WARMUP (default 50 / 5).
+# SCRATCH_DIR (default /var/tmp), GIT_WALK_RUNS / GIT_WALK_WARMUP (default 50 / 5),
+# GIT_WALK_MANY_RUNS (the second run's, default 10).
 # Not part of the test suite and not run by CI.
 set -euo pipefail
 
@@ -24,6 +27,7 @@ RESULTS=${RESULTS_DIR:-$BENCH_DIR/results}
 SCRATCH_DIR=${SCRATCH_DIR:-/var/tmp}
 RUNS=${GIT_WALK_RUNS:-50}
 WARMUP=${GIT_WALK_WARMUP:-5}
+MANY_RUNS=${GIT_WALK_MANY_RUNS:-10}
 
 log() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'bench/git-walk.sh: %s\n' "$*" >&2; exit 1; }
@@ -87,12 +91,16 @@ grant "$WORK/g200" 200
 # The most the walk reads: one repository of 19,898 directories (the budget is 20,000).
 new_repo "$WORK/budget"
 mkdir -p "$WORK/budget"/d{000..196}/s{00..99}
+# Many repositories of one directory each (an empty work tree beside its .git).
+for n in 500 1000; do
+    for i in $(seq 1 "$n"); do new_repo "$WORK/many$n/repo$i"; done
+done
 rm -rf "$WORK/template"
 mkdir -p "$WORK/empty"
 
 # Directories the walk reads (every one but those in .git), repositories, files.
 : >"$RESULTS/git-walk-grants.tsv"
-for g in empty g50 g100 g200 budget; do
+for g in empty g50 g100 g200 budget many500 many1000; do
     dirs=$(find "$WORK/$g" -name .git -prune -o -type d -print | wc -l)
     repos=$(find "$WORK/$g" -name .git -prune -print | wc -l)
     files=$(find "$WORK/$g" -name .git -prune -o -type f -print | wc -l)
@@ -101,7 +109,7 @@ done
 cat "$RESULTS/git-walk-grants.tsv" >&2
 
 # The plan must hold every repository's hooks: count the protected .git/hooks in the dry run.
-for g in g50 g100 g200 budget; do
+for g in g50 g100 g200 budget many500 many1000; do
     "$NONO" run --allow "$WORK/$g" --dry-run -- /bin/true >"$WORK/dry-$g.txt" 2>&1 \
         || die "nono refused $g: $(tail -3 "$WORK/dry-$g.txt")"
     printf '%s\t%s\n' "$g" "$(grep -c '\.git/hooks' "$WORK/dry-$g.txt" || true)" \
@@ -129,4 +137,12 @@ for g in empty g50 g100 g200 budget; do
 done
 hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
     --export-json "$RESULTS/git-walk.json" "${names[@]}" "${cmds[@]}"
+names=() cmds=()
+for g in many500 many1000; do
+    names+=(-n "$g --dry-run" -n "$g run")
+    G=$(printf '%q' "$WORK/$g")
+    cmds+=("$N run --allow $G --dry-run -- /bin/true" "$N run --allow $G -- /bin/true")
+done
+hyperfine -N --style basic --warmup 1 --runs "$MANY_RUNS" \
+    --export-json "$RESULTS/git-walk-many.json" "${names[@]}" "${cmds[@]}"
 HOME=$REAL_HOME python3 "$BENCH_DIR/report.py" git-walk "$RESULTS" | tee "$RESULTS/git-walk.md"

@@ -522,6 +522,7 @@ def git_walk(res):
     """bench/git-walk.sh's table: per grant, what it holds and what planning and a full run
     take, each over the same commands on an empty directory."""
     t = load(res / "git-walk.json")
+    t.update(load(res / "git-walk-many.json"))
     grants = {}
     for line in (res / "git-walk-grants.tsv").read_text().splitlines():
         g, repos, dirs, files = line.split("\t")
@@ -534,17 +535,20 @@ def git_walk(res):
                 refused = v.strip()
             else:
                 hooks[g] = v
-    runs = len(next(iter(t.values()))) if t else 0
+    runs = sorted({len(v) for v in t.values()}, reverse=True)
+    runs = " and ".join(str(r) for r in runs)
     out = [f"## Finding repositories in a grant (`bench/git-walk.sh`, hyperfine -N, {runs} runs)\n",
            "Each grant holds git repositories, one in twenty large (1,000 directories, 2,000 files), "
            "the others 3 directories and 3 files, half of them one level down; `budget` is one "
            "repository of 19,898 directories, about the most the search reads (a grant of more than "
-           "20,000 is refused). Directories: those the search reads (all but `.git`'s). "
-           "Added: median over the same command on an empty directory.\n",
+           "20,000 is refused); `many500` and `many1000` are 500 and 1,000 repositories of one "
+           "directory each (measured in a second hyperfine run, with fewer runs). Directories: "
+           "those the search reads (all but `.git`'s). Added: median over the same command on "
+           "an empty directory.\n",
            "| grant | repositories | directories | files | hooks in the plan | `--dry-run` ms | "
            "added ms (95 % CI) | `run` ms | added ms (95 % CI) | added µs per directory "
-           "(`--dry-run`, `run`) |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "(`--dry-run`, `run`) | added µs per repository (`--dry-run`, `run`) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     base = {k: t.get(f"empty {k}") for k in ("--dry-run", "run")}
     for g, (repos, dirs, files) in grants.items():
         cells = []
@@ -563,9 +567,25 @@ def git_walk(res):
             x, b = t.get(f"{g} {k}"), base[k]
             per.append(f"{1000 * overhead(x, b) / dirs:.1f}" if x and b and g != "empty" else "—")
         per = ", ".join(per)
-        out.append(f"| {g} | {repos} | {dirs:,} | {files:,} | {hooks.get(g, '—')} | "
-                   + " | ".join(cells) + f" | {per} |")
+        per_repo = []
+        for k in ("--dry-run", "run"):
+            x, b = t.get(f"{g} {k}"), base[k]
+            per_repo.append(f"{1000 * overhead(x, b) / repos:.0f}" if x and b and repos else "—")
+        out.append(f"| {g} | {repos:,} | {dirs:,} | {files:,} | {hooks.get(g, '—')} | "
+                   + " | ".join(cells) + f" | {per} | {', '.join(per_repo)} |")
     out.append("")
+    # How the time added grows with the repositories: linear growth doubles it when they double.
+    growth = []
+    for small, large, times in (("g50", "g200", "4×"), ("many500", "many1000", "2×")):
+        parts = []
+        for k in ("--dry-run", "run"):
+            a, b, z = t.get(f"{small} {k}"), t.get(f"{large} {k}"), base[k]
+            if a and b and z and overhead(a, z) > 0:
+                parts.append(f"`{k}` ×{overhead(b, z) / overhead(a, z):.1f}")
+        if parts:
+            growth.append(f"from {small} to {large} ({times} the repositories): " + ", ".join(parts))
+    if growth:
+        out.append("Time added, " + "; ".join(growth) + ".\n")
     if refused:
         count, _, message = refused.partition(" directories: ")
         out.append(f"`budget` with {int(count):,} directories, past the budget: refused "
