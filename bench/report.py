@@ -64,7 +64,7 @@ STEADY = [
                "in WS (guarded names)"),
 ]
 
-# Targets (docs/benchmarks.md and the issue's performance requirement).
+# Targets (docs/benchmarks.md).
 T_STARTUP_NS_MS = 4.0
 T_MINIMAL_FACTOR = 2.0
 T_STEADY_RATIO = 1.03
@@ -202,9 +202,9 @@ def read_skipped(path):
 
 
 def startup_checks(t):
-    """The issue's three start-up checks on one user's runs {name: times}: (label, nono's
-    overhead, comparator's, what is compared with its 95 % interval, passed) each; a check
-    whose commands did not both run is (label, None, None, why, False)."""
+    """The requirement's three start-up checks on one user's runs {name: times}: (label,
+    nono's overhead, the comparator's, what is compared with its 95 % interval, passed) each;
+    a check whose commands did not both run is (label, None, None, why, False)."""
     bare = t[BARE]
     checks = []
 
