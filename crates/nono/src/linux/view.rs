@@ -12,9 +12,10 @@
 use super::sys;
 use crate::access::{Access, Op};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paths::{self, quote};
+use crate::paths::quote;
 use crate::plan::{Mount, Plan, SensitiveState};
 use crate::sensitive::Protection;
+use std::collections::{HashMap, HashSet};
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
@@ -157,18 +158,23 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
     wanted.sort_by_key(|s| (s.at().components().count(), s.rank()));
 
     let mut done: Vec<Step> = Vec::new();
+    // What `done` holds, by path, looked up along each step's ancestors rather than by a scan
+    // of `done`: a grant with a thousand repositories makes thousands of steps.
+    let mut holder_at: HashMap<PathBuf, usize> = HashMap::new();
+    let mut frozen_at: HashSet<PathBuf> = HashSet::new();
+    let mut step_at: HashSet<PathBuf> = HashSet::new();
     for mut step in wanted {
         // What the path lies in so far: the deepest step above it that is a file system or a
-        // bind (a mask or a frozen path holds nothing new).
-        let above = done
-            .iter()
-            .filter(|d| holds(d, step.at()))
-            .max_by_key(|d| d.at().components().count());
+        // bind (a mask or a frozen path holds nothing new); the last one made there.
+        let above = step
+            .at()
+            .ancestors()
+            .skip(1)
+            .find_map(|a| holder_at.get(a))
+            .map(|&i| &done[i]);
         let in_own_content = above.is_none_or(|a| a.owns_content());
         // Beneath a read-only protected directory, nothing is writable.
-        let frozen = done
-            .iter()
-            .any(|d| matches!(d, Step::Freeze { at } if paths::is_within(step.at(), at)));
+        let frozen = step.at().ancestors().any(|a| frozen_at.contains(a));
         if let (true, Step::Bind { write, .. }) = (frozen, &mut step) {
             *write = false;
         }
@@ -190,10 +196,10 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
             (_, Some(Step::Mask { .. })) => false,
             // Links and directories exist already in host content, or as a mount point.
             (Step::Link { .. } | Step::Dir { .. }, _) => {
-                in_own_content && !done.iter().any(|d| d.at() == step.at())
+                in_own_content && !step_at.contains(step.at())
             }
             // A pin is for host content, where nothing else is mounted yet.
-            (Step::Pin { .. }, _) => !in_own_content && !done.iter().any(|d| d.at() == step.at()),
+            (Step::Pin { .. }, _) => !in_own_content && !step_at.contains(step.at()),
             _ => true,
         };
         if !keep {
@@ -207,6 +213,13 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
             | Step::Devpts { make, .. } => *make = in_own_content,
             _ => {}
         }
+        if holds_beneath(&step) {
+            holder_at.insert(step.at().to_path_buf(), done.len());
+        }
+        if let Step::Freeze { at } = &step {
+            frozen_at.insert(at.clone());
+        }
+        step_at.insert(step.at().to_path_buf());
         done.push(step);
     }
     done
@@ -221,17 +234,17 @@ fn rights_at(plan: &Plan, at: &Path) -> Access {
         .fold(Access::NONE, |acc, r| acc.union(r.access))
 }
 
-/// Whether step `d` (a file system or a directory bind) holds path `at` beneath it.
-fn holds(d: &Step, at: &Path) -> bool {
-    let is_dir = match d {
+/// Whether step `d` holds what lies beneath its path: a file system, a directory bind or a
+/// hidden directory.
+fn holds_beneath(d: &Step) -> bool {
+    match d {
         Step::Bind { file, .. } => !file,
         Step::Mask { dir, .. } => *dir,
         Step::Skeleton { .. } | Step::Tmpfs { .. } | Step::Proc { .. } | Step::Devpts { .. } => {
             true
         }
         _ => false,
-    };
-    is_dir && at != d.at() && paths::is_within(at, d.at())
+    }
 }
 
 /// Where nono stages the view: a tmpfs of its own, holding the host's root (`OLD`) and the
