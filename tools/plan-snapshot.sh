@@ -16,7 +16,7 @@ if [ $# -ne 2 ]; then
   echo "usage: $0 NONO OUT_DIR" >&2
   exit 2
 fi
-nono=$(realpath "$1")
+given=$(realpath "$1")
 out=$2
 fx=${NONO_SNAPSHOT_FIXTURE:-/tmp/nono-plan-snapshot}
 mkdir -p "$out"
@@ -38,6 +38,12 @@ if [ "$(id -u)" = 0 ]; then
 fi
 ws=$fx/ws
 home=$fx/home
+# The binary is part of the plan (the sandbox may run nono inside): copied to one place, so
+# that two builds plan the same path.
+mkdir -p "$fx/bin"
+cp "$given" "$fx/bin/nono"
+chmod 755 "$fx/bin" "$fx/bin/nono"
+nono=$fx/bin/nono
 
 # Each scenario: a name, then the grant flags.
 scenarios=(
@@ -83,4 +89,4 @@ if [ "$(id -u)" = 0 ]; then
   (cd "$ws" && "$nono" run --allow "$HOME" --dry-run --json -- /bin/true) \
     >"$out/root-allow-real-home.json" 2>&1 || echo "exit $?" >>"$out/root-allow-real-home.json"
 fi
-echo "snapshot of $nono in $out: $(ls "$out" | wc -l) files"
+echo "snapshot of $given in $out: $(ls "$out" | wc -l) files"
