@@ -1,7 +1,9 @@
 //! Path handling shared by the planner and `why`: every path is hostile input until it has
 //! been made absolute and canonical here.
 
+use std::ffi::{OsStr, OsString};
 use std::io;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 
 /// Expands a leading `~` (alone or followed by `/`) to `home`.
@@ -20,15 +22,29 @@ pub fn expand_tilde(path: &Path, home: &Path) -> PathBuf {
 
 /// Removes `.` and `..` components without touching the filesystem.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::from("/");
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
+    PathBuf::from(OsString::from_vec(normalized(path.as_os_str().as_bytes())))
+}
+
+/// [`normalize`] on the bytes of a path: always absolute, no empty, `.` or `..` component,
+/// no trailing `/`. Byte work, not `Component` parsing: the planner normalizes every path it
+/// asks the [`Resolver`] about, hundreds per run.
+fn normalized(path: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(path.len() + 1);
+    for name in path.split(|&b| b == b'/') {
+        match name {
+            b"" | b"." => {}
+            b".." => {
+                let last = out.iter().rposition(|&b| b == b'/').unwrap_or(0);
+                out.truncate(last);
             }
-            Component::Normal(name) => out.push(name),
-            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            _ => {
+                out.push(b'/');
+                out.extend_from_slice(name);
+            }
         }
+    }
+    if out.is_empty() {
+        out.push(b'/');
     }
     out
 }
@@ -70,21 +86,26 @@ pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
 /// sensitive table name some sixty paths under a handful of directories, and nono runs before
 /// every command, so each component then costs one `lstat`, once. It also tells which
 /// symlinks a path passed through (where each is, and what it holds), for the view to make.
+///
+/// Paths are handled as bytes (normalized by [`normalized`]), and the maps are keyed by
+/// those bytes: hashing them once is far cheaper than `Path`'s component-wise hash, and the
+/// sensitive table alone makes a thousand lookups.
 #[derive(Default)]
 pub struct Resolver {
     /// Each directory met (normalized, as asked): where it leads and the links on the way.
-    dirs: std::collections::HashMap<PathBuf, Option<Resolved>>,
+    dirs: std::collections::HashMap<Vec<u8>, Resolved>,
     /// Directories asked about more than once, listed: one `getdents` answers for all their
     /// entries (the sensitive table names dozens in the home and `~/.config`, most absent).
-    listings: std::collections::HashMap<PathBuf, Listing>,
+    /// Keyed by the canonical path.
+    listings: std::collections::HashMap<Vec<u8>, Listing>,
 }
 
 /// What is known of a directory's entries.
 enum Listing {
     /// Asked about once: an `lstat` was cheaper than a listing.
     Once,
-    /// Each entry's name and type (`None`: the file system did not say).
-    Entries(std::collections::HashMap<std::ffi::OsString, Option<std::fs::FileType>>),
+    /// Each entry's name and type (`None`: the file system did not say), sorted by name.
+    Entries(Vec<(OsString, Option<std::fs::FileType>)>),
     /// It cannot be listed (no read permission): ask entry by entry.
     Unlisted,
 }
@@ -103,29 +124,33 @@ pub struct Resolved {
 impl Resolver {
     /// Resolves `path` (absolute) like [`resolve`].
     pub fn resolve(&mut self, path: &Path) -> io::Result<Resolved> {
-        self.walk(&normalize(path), 0)
+        self.walk(&normalized(path.as_os_str().as_bytes()), 0)
             .ok_or_else(|| io::ErrorKind::NotFound.into())
     }
 
-    fn walk(&mut self, path: &Path, depth: u8) -> Option<Resolved> {
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+    /// Resolves the normalized `path`.
+    fn walk(&mut self, path: &[u8], depth: u8) -> Option<Resolved> {
+        // Normalized: absolute, so it holds a `/`; only the root ends in one.
+        let slash = path.iter().rposition(|&b| b == b'/').unwrap_or(0);
+        if path.len() <= 1 {
             return Some(Resolved {
                 path: PathBuf::from("/"),
                 dir: true,
                 links: Vec::new(),
             });
-        };
-        if let Some(known) = self.dirs.get(path) {
-            return known.clone();
         }
-        let found = self.step(parent, name, depth);
-        if found.as_ref().is_some_and(|f| f.dir) {
-            self.dirs.insert(path.to_path_buf(), found.clone());
+        if let Some(known) = self.dirs.get(path) {
+            return Some(known.clone());
+        }
+        let parent = if slash == 0 { &b"/"[..] } else { &path[..slash] };
+        let found = self.step(parent, OsStr::from_bytes(&path[slash + 1..]), depth);
+        if let Some(found) = found.as_ref().filter(|f| f.dir) {
+            self.dirs.insert(path.to_vec(), found.clone());
         }
         found
     }
 
-    fn step(&mut self, parent: &Path, name: &std::ffi::OsStr, depth: u8) -> Option<Resolved> {
+    fn step(&mut self, parent: &[u8], name: &OsStr, depth: u8) -> Option<Resolved> {
         let parent = self.walk(parent, depth)?;
         if !parent.dir {
             return None;
@@ -147,7 +172,16 @@ impl Resolver {
             return None;
         }
         let target = std::fs::read_link(&here).ok()?;
-        let mut resolved = self.walk(&normalize(&parent.path.join(&target)), depth + 1)?;
+        // Where the link leads, as `Path::join` would put it: an absolute target replaces
+        // the parent.
+        let mut joined = parent.path.as_os_str().as_bytes().to_vec();
+        let target_bytes = target.as_os_str().as_bytes();
+        if target_bytes.first() == Some(&b'/') {
+            joined.clear();
+        }
+        joined.push(b'/');
+        joined.extend_from_slice(target_bytes);
+        let mut resolved = self.walk(&normalized(&joined), depth + 1)?;
         let mut links = parent.links;
         links.push((here, target));
         links.append(&mut resolved.links);
@@ -158,33 +192,37 @@ impl Resolver {
     /// What the listing of `dir` says of `name`: `None` if `dir` is not listed (ask the file
     /// system), `Some(None)` if it has no such entry, `Some(Some(None))` if its type is
     /// unknown.
-    fn listed(
-        &mut self,
-        dir: &Path,
-        name: &std::ffi::OsStr,
-    ) -> Option<Option<Option<std::fs::FileType>>> {
-        let listing = match self.listings.get(dir) {
+    fn listed(&mut self, dir: &Path, name: &OsStr) -> Option<Option<Option<std::fs::FileType>>> {
+        let key = dir.as_os_str().as_bytes();
+        let listing = match self.listings.get(key) {
             None => {
-                self.listings.insert(dir.to_path_buf(), Listing::Once);
+                self.listings.insert(key.to_vec(), Listing::Once);
                 return None;
             }
             Some(Listing::Once) => {
                 let listing = match std::fs::read_dir(dir) {
-                    Ok(entries) => Listing::Entries(
-                        entries
+                    Ok(entries) => {
+                        let mut entries: Vec<_> = entries
                             .flatten()
                             .map(|e| (e.file_name(), e.file_type().ok()))
-                            .collect(),
-                    ),
+                            .collect();
+                        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                        Listing::Entries(entries)
+                    }
                     Err(_) => Listing::Unlisted,
                 };
-                self.listings.insert(dir.to_path_buf(), listing);
-                self.listings.get(dir)?
+                self.listings.insert(key.to_vec(), listing);
+                self.listings.get(key)?
             }
             Some(listing) => listing,
         };
         match listing {
-            Listing::Entries(entries) => Some(entries.get(name).copied()),
+            Listing::Entries(entries) => Some(
+                entries
+                    .binary_search_by(|(entry, _)| entry.as_os_str().cmp(name))
+                    .ok()
+                    .map(|i| entries[i].1),
+            ),
             _ => None,
         }
     }
@@ -302,6 +340,32 @@ mod tests {
         assert_eq!(quote(Path::new("/a\nb")), "\"/a\\nb\"");
         let raw = Path::new(std::ffi::OsStr::from_bytes(b"/x\xff"));
         assert!(!quote(raw).contains('\u{fffd}'));
+    }
+
+    /// What `normalize` was written as, with `Component`s: the byte version must agree.
+    fn normalize_by_components(path: &Path) -> PathBuf {
+        let mut out = PathBuf::from("/");
+        for component in path.components() {
+            match component {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(name) => out.push(name),
+                Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn normalize_agrees_with_components() {
+        for p in [
+            "", "/", "//", "/.", "/..", "/../..", "a", "./a", "a/b/", "/a//b/./c/", "/a/../b",
+            "/a/b/../../..", "../x/./../y", "/a/.../b", "/a/..b/.c", "///a///..///b", "/a/b/..",
+            "/.a/..", "a/./",
+        ] {
+            assert_eq!(normalize(Path::new(p)), normalize_by_components(Path::new(p)), "{p:?}");
+        }
     }
 
     #[test]
