@@ -90,14 +90,42 @@ pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
 /// Paths are handled as bytes (normalized by [`normalized`]), and the maps are keyed by
 /// those bytes: hashing them once is far cheaper than `Path`'s component-wise hash, and the
 /// sensitive table alone makes a thousand lookups.
-#[derive(Default)]
 pub struct Resolver {
-    /// Each directory met (normalized, as asked): where it leads and the links on the way.
-    dirs: std::collections::HashMap<Vec<u8>, Resolved>,
+    /// Each directory met (normalized, as asked): its place in `known`.
+    dirs: std::collections::HashMap<Vec<u8>, usize>,
+    /// The directories met: where each leads and the links on the way. The root is first.
+    known: Vec<Resolved>,
     /// Directories asked about more than once, listed: one `getdents` answers for all their
     /// entries (the sensitive table names dozens in the home and `~/.config`, most absent).
     /// Keyed by the canonical path.
     listings: std::collections::HashMap<Vec<u8>, Listing>,
+}
+
+impl Default for Resolver {
+    fn default() -> Resolver {
+        Resolver {
+            dirs: Default::default(),
+            known: vec![Resolved {
+                path: PathBuf::from("/"),
+                dir: true,
+                links: Vec::new(),
+            }],
+            listings: Default::default(),
+        }
+    }
+}
+
+/// A directory kept by a [`Resolver`].
+#[derive(Clone, Copy, Debug)]
+pub struct DirId(usize);
+
+/// The place of the root in [`Resolver::known`].
+const ROOT: usize = 0;
+
+/// What a walk found: a directory (kept by the resolver) or anything else.
+enum Found {
+    Dir(usize),
+    Other(Resolved),
 }
 
 /// What is known of a directory's entries.
@@ -124,39 +152,57 @@ pub struct Resolved {
 impl Resolver {
     /// Resolves `path` (absolute) like [`resolve`].
     pub fn resolve(&mut self, path: &Path) -> io::Result<Resolved> {
-        self.walk(&normalized(path.as_os_str().as_bytes()), 0)
-            .ok_or_else(|| io::ErrorKind::NotFound.into())
+        match self.walk(&normalized(path.as_os_str().as_bytes()), 0) {
+            Some(Found::Dir(i)) => Ok(self.known[i].clone()),
+            Some(Found::Other(found)) => Ok(found),
+            None => Err(io::ErrorKind::NotFound.into()),
+        }
+    }
+
+    /// [`Resolver::resolve`] without a copy of what it finds: a directory it keeps (read it
+    /// with [`Resolver::dir`]), or `Err` for anything else. For the directories the planner
+    /// asks about again and again (the parent of each absent protected name).
+    pub fn resolve_dir(&mut self, path: &Path) -> Option<std::result::Result<DirId, Resolved>> {
+        match self.walk(&normalized(path.as_os_str().as_bytes()), 0)? {
+            Found::Dir(i) => Some(Ok(DirId(i))),
+            Found::Other(found) => Some(Err(found)),
+        }
+    }
+
+    /// A directory found by [`Resolver::resolve_dir`].
+    pub fn dir(&self, id: DirId) -> &Resolved {
+        &self.known[id.0]
     }
 
     /// Resolves the normalized `path`.
-    fn walk(&mut self, path: &[u8], depth: u8) -> Option<Resolved> {
+    fn walk(&mut self, path: &[u8], depth: u8) -> Option<Found> {
         // Normalized: absolute, so it holds a `/`; only the root ends in one.
-        let slash = path.iter().rposition(|&b| b == b'/').unwrap_or(0);
         if path.len() <= 1 {
-            return Some(Resolved {
-                path: PathBuf::from("/"),
-                dir: true,
-                links: Vec::new(),
-            });
+            return Some(Found::Dir(ROOT));
         }
-        if let Some(known) = self.dirs.get(path) {
-            return Some(known.clone());
+        if let Some(&known) = self.dirs.get(path) {
+            return Some(Found::Dir(known));
         }
+        let slash = path.iter().rposition(|&b| b == b'/').unwrap_or(0);
         let parent = if slash == 0 { &b"/"[..] } else { &path[..slash] };
-        let found = self.step(parent, OsStr::from_bytes(&path[slash + 1..]), depth);
-        if let Some(found) = found.as_ref().filter(|f| f.dir) {
-            self.dirs.insert(path.to_vec(), found.clone());
+        let found = self.step(parent, OsStr::from_bytes(&path[slash + 1..]), depth)?;
+        if !found.dir {
+            return Some(Found::Other(found));
         }
-        found
+        self.known.push(found);
+        let i = self.known.len() - 1;
+        self.dirs.insert(path.to_vec(), i);
+        Some(Found::Dir(i))
     }
 
     fn step(&mut self, parent: &[u8], name: &OsStr, depth: u8) -> Option<Resolved> {
-        let parent = self.walk(parent, depth)?;
-        if !parent.dir {
+        // Every directory walked is kept: anything else is not one.
+        let Found::Dir(p) = self.walk(parent, depth)? else {
             return None;
-        }
+        };
+        let parent = &self.known[p];
         let here = parent.path.join(name);
-        let kind = match self.listed(&parent.path, name) {
+        let kind = match Self::listed(&mut self.listings, &parent.path, name) {
             Some(None) => return None, // not in the directory's listing
             Some(Some(Some(kind))) => kind,
             _ => std::fs::symlink_metadata(&here).ok()?.file_type(),
@@ -165,7 +211,7 @@ impl Resolver {
             return Some(Resolved {
                 path: here,
                 dir: kind.is_dir(),
-                links: parent.links,
+                links: parent.links.clone(),
             });
         }
         if depth > 40 {
@@ -175,14 +221,17 @@ impl Resolver {
         // Where the link leads, as `Path::join` would put it: an absolute target replaces
         // the parent.
         let mut joined = parent.path.as_os_str().as_bytes().to_vec();
+        let mut links = parent.links.clone();
         let target_bytes = target.as_os_str().as_bytes();
         if target_bytes.first() == Some(&b'/') {
             joined.clear();
         }
         joined.push(b'/');
         joined.extend_from_slice(target_bytes);
-        let mut resolved = self.walk(&normalized(&joined), depth + 1)?;
-        let mut links = parent.links;
+        let mut resolved = match self.walk(&normalized(&joined), depth + 1)? {
+            Found::Dir(i) => self.known[i].clone(),
+            Found::Other(found) => found,
+        };
         links.push((here, target));
         links.append(&mut resolved.links);
         resolved.links = links;
@@ -192,11 +241,15 @@ impl Resolver {
     /// What the listing of `dir` says of `name`: `None` if `dir` is not listed (ask the file
     /// system), `Some(None)` if it has no such entry, `Some(Some(None))` if its type is
     /// unknown.
-    fn listed(&mut self, dir: &Path, name: &OsStr) -> Option<Option<Option<std::fs::FileType>>> {
+    fn listed(
+        listings: &mut std::collections::HashMap<Vec<u8>, Listing>,
+        dir: &Path,
+        name: &OsStr,
+    ) -> Option<Option<Option<std::fs::FileType>>> {
         let key = dir.as_os_str().as_bytes();
-        let listing = match self.listings.get(key) {
+        let listing = match listings.get(key) {
             None => {
-                self.listings.insert(key.to_vec(), Listing::Once);
+                listings.insert(key.to_vec(), Listing::Once);
                 return None;
             }
             Some(Listing::Once) => {
@@ -211,8 +264,8 @@ impl Resolver {
                     }
                     Err(_) => Listing::Unlisted,
                 };
-                self.listings.insert(key.to_vec(), listing);
-                self.listings.get(key)?
+                listings.insert(key.to_vec(), listing);
+                listings.get(key)?
             }
             Some(listing) => listing,
         };
@@ -287,7 +340,24 @@ pub fn follow(path: &Path) -> (PathBuf, Vec<PathBuf>) {
 
 /// Whether `path` is `dir` or lies beneath it (component-wise, never by string prefix).
 pub fn is_within(path: &Path, dir: &Path) -> bool {
+    let (p, d) = (path.as_os_str().as_bytes(), dir.as_os_str().as_bytes());
+    // Canonical paths (most of what the planner compares, thousands of times a run) have
+    // one component per `/`: a byte prefix ending at a `/` is a component prefix.
+    if is_plain(p) && is_plain(d) {
+        return d == b"/" || (p.starts_with(d) && (p.len() == d.len() || p[d.len()] == b'/'));
+    }
     path.starts_with(dir)
+}
+
+/// Whether `path` is absolute with nothing `Path::components` would skip: no empty or `.`
+/// component and no trailing `/` (the root alone is `/`).
+fn is_plain(path: &[u8]) -> bool {
+    if path == b"/" {
+        return true;
+    }
+    path.first() == Some(&b'/')
+        && path.last() != Some(&b'/')
+        && path[1..].split(|&b| b == b'/').all(|name| !name.is_empty() && name != b".")
 }
 
 /// `path` written with `~` for the home directory, for display; escaped like [`quote`].
@@ -331,6 +401,23 @@ mod tests {
         assert!(is_within(Path::new("/a/b"), Path::new("/a")));
         assert!(is_within(Path::new("/a"), Path::new("/a")));
         assert!(!is_within(Path::new("/ab"), Path::new("/a")));
+    }
+
+    #[test]
+    fn within_agrees_with_components() {
+        let paths = [
+            "/", "/a", "/a/", "/a/b", "/ab", "/a/b/c", "/a/./b", "/a//b", "a", "a/b", "", ".",
+            "/a/..", "/a/../b", "/.", "/a/.", "//a", "/a/b/", "/b",
+        ];
+        for p in paths {
+            for d in paths {
+                assert_eq!(
+                    is_within(Path::new(p), Path::new(d)),
+                    Path::new(p).starts_with(d),
+                    "{p:?} in {d:?}"
+                );
+            }
+        }
     }
 
     #[test]
