@@ -49,6 +49,17 @@ fn normalized(path: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The bytes of `path` normalized, borrowed when it is already (as most paths the planner
+/// asks about are).
+fn plain(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    let bytes = path.as_os_str().as_bytes();
+    if is_plain(bytes) && !bytes.split(|&b| b == b'/').any(|name| name == b"..") {
+        std::borrow::Cow::Borrowed(bytes)
+    } else {
+        std::borrow::Cow::Owned(normalized(bytes))
+    }
+}
+
 /// Resolves every symlink in an existing path.
 pub fn canonical(path: &Path) -> io::Result<PathBuf> {
     resolve(path).map(|(path, _)| path)
@@ -152,7 +163,7 @@ pub struct Resolved {
 impl Resolver {
     /// Resolves `path` (absolute) like [`resolve`].
     pub fn resolve(&mut self, path: &Path) -> io::Result<Resolved> {
-        match self.walk(&normalized(path.as_os_str().as_bytes()), 0) {
+        match self.walk(&plain(path), 0) {
             Some(Found::Dir(i)) => Ok(self.known[i].clone()),
             Some(Found::Other(found)) => Ok(found),
             None => Err(io::ErrorKind::NotFound.into()),
@@ -163,7 +174,7 @@ impl Resolver {
     /// with [`Resolver::dir`]), or `Err` for anything else. For the directories the planner
     /// asks about again and again (the parent of each absent protected name).
     pub fn resolve_dir(&mut self, path: &Path) -> Option<std::result::Result<DirId, Resolved>> {
-        match self.walk(&normalized(path.as_os_str().as_bytes()), 0)? {
+        match self.walk(&plain(path), 0)? {
             Found::Dir(i) => Some(Ok(DirId(i))),
             Found::Other(found) => Some(Err(found)),
         }
@@ -201,8 +212,10 @@ impl Resolver {
             return None;
         };
         let parent = &self.known[p];
+        // Most names asked about are absent, which the listing says before any path is made.
+        let listed = Self::listed(&mut self.listings, &parent.path, name);
         let here = parent.path.join(name);
-        let kind = match Self::listed(&mut self.listings, &parent.path, name) {
+        let kind = match listed {
             Some(None) => return None, // not in the directory's listing
             Some(Some(Some(kind))) => kind,
             _ => std::fs::symlink_metadata(&here).ok()?.file_type(),
@@ -401,6 +414,16 @@ mod tests {
         assert!(is_within(Path::new("/a/b"), Path::new("/a")));
         assert!(is_within(Path::new("/a"), Path::new("/a")));
         assert!(!is_within(Path::new("/ab"), Path::new("/a")));
+    }
+
+    #[test]
+    fn plain_is_normalized() {
+        for p in [
+            "/", "//", "/a", "/a/", "/a/b", "/a/./b", "/a/../b", "/a/..", "/..", "a", "", "/a//b",
+            "/.a/b.", "/a/...",
+        ] {
+            assert_eq!(&*plain(Path::new(p)), normalize(Path::new(p)).as_os_str().as_bytes());
+        }
     }
 
     #[test]
