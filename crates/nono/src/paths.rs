@@ -362,6 +362,14 @@ pub fn is_within(path: &Path, dir: &Path) -> bool {
     path.starts_with(dir)
 }
 
+/// Whether `a` and `b` are the same path (component-wise, as `==` on paths). Plain paths
+/// differ exactly when their bytes do, which spares `==` its component walk for the
+/// many unequal pairs the view's steps compare.
+pub fn same(a: &Path, b: &Path) -> bool {
+    let (x, y) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+    x == y || (!(is_plain(x) && is_plain(y)) && a == b)
+}
+
 /// Whether `path` is absolute with nothing `Path::components` would skip: no empty or `.`
 /// component and no trailing `/` (the root alone is `/`).
 fn is_plain(path: &[u8]) -> bool {
@@ -439,6 +447,7 @@ mod tests {
                     Path::new(p).starts_with(d),
                     "{p:?} in {d:?}"
                 );
+                assert_eq!(same(Path::new(p), Path::new(d)), Path::new(p) == Path::new(d));
             }
         }
     }

@@ -154,7 +154,8 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
     for pin in &view.pins {
         wanted.push(Step::Pin { at: pin.clone() });
     }
-    wanted.sort_by_key(|s| (s.at().components().count(), s.rank()));
+    // Keys counted once each, not at every comparison (a stable sort either way).
+    wanted.sort_by_cached_key(|s| (s.at().components().count(), s.rank()));
 
     let mut done: Vec<Step> = Vec::new();
     for mut step in wanted {
@@ -185,15 +186,17 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
                 Some(Step::Bind {
                     write: w, exec: x, ..
                 }),
-            ) => !(from == at && write == w && exec == x),
+            ) => !(paths::same(from, at) && write == w && exec == x),
             // Masked by a hidden path above: the protection wins.
             (_, Some(Step::Mask { .. })) => false,
             // Links and directories exist already in host content, or as a mount point.
             (Step::Link { .. } | Step::Dir { .. }, _) => {
-                in_own_content && !done.iter().any(|d| d.at() == step.at())
+                in_own_content && !done.iter().any(|d| paths::same(d.at(), step.at()))
             }
             // A pin is for host content, where nothing else is mounted yet.
-            (Step::Pin { .. }, _) => !in_own_content && !done.iter().any(|d| d.at() == step.at()),
+            (Step::Pin { .. }, _) => {
+                !in_own_content && !done.iter().any(|d| paths::same(d.at(), step.at()))
+            }
             _ => true,
         };
         if !keep {
@@ -231,7 +234,7 @@ fn holds(d: &Step, at: &Path) -> bool {
         }
         _ => false,
     };
-    is_dir && at != d.at() && paths::is_within(at, d.at())
+    is_dir && !paths::same(at, d.at()) && paths::is_within(at, d.at())
 }
 
 /// Where nono stages the view: a tmpfs of its own, holding the host's root (`OLD`) and the
