@@ -195,7 +195,11 @@ impl Resolver {
             return Some(Found::Dir(known));
         }
         let slash = path.iter().rposition(|&b| b == b'/').unwrap_or(0);
-        let parent = if slash == 0 { &b"/"[..] } else { &path[..slash] };
+        let parent = if slash == 0 {
+            &b"/"[..]
+        } else {
+            &path[..slash]
+        };
         let found = self.step(parent, OsStr::from_bytes(&path[slash + 1..]), depth)?;
         if !found.dir {
             return Some(Found::Other(found));
@@ -378,7 +382,9 @@ fn is_plain(path: &[u8]) -> bool {
     }
     path.first() == Some(&b'/')
         && path.last() != Some(&b'/')
-        && path[1..].split(|&b| b == b'/').all(|name| !name.is_empty() && name != b".")
+        && path[1..]
+            .split(|&b| b == b'/')
+            .all(|name| !name.is_empty() && name != b".")
 }
 
 /// `path` written with `~` for the home directory, for display; escaped like [`quote`].
@@ -430,7 +436,10 @@ mod tests {
             "/", "//", "/a", "/a/", "/a/b", "/a/./b", "/a/../b", "/a/..", "/..", "a", "", "/a//b",
             "/.a/b.", "/a/...",
         ] {
-            assert_eq!(&*plain(Path::new(p)), normalize(Path::new(p)).as_os_str().as_bytes());
+            assert_eq!(
+                &*plain(Path::new(p)),
+                normalize(Path::new(p)).as_os_str().as_bytes()
+            );
         }
     }
 
@@ -447,7 +456,10 @@ mod tests {
                     Path::new(p).starts_with(d),
                     "{p:?} in {d:?}"
                 );
-                assert_eq!(same(Path::new(p), Path::new(d)), Path::new(p) == Path::new(d));
+                assert_eq!(
+                    same(Path::new(p), Path::new(d)),
+                    Path::new(p) == Path::new(d)
+                );
             }
         }
     }
@@ -479,11 +491,31 @@ mod tests {
     #[test]
     fn normalize_agrees_with_components() {
         for p in [
-            "", "/", "//", "/.", "/..", "/../..", "a", "./a", "a/b/", "/a//b/./c/", "/a/../b",
-            "/a/b/../../..", "../x/./../y", "/a/.../b", "/a/..b/.c", "///a///..///b", "/a/b/..",
-            "/.a/..", "a/./",
+            "",
+            "/",
+            "//",
+            "/.",
+            "/..",
+            "/../..",
+            "a",
+            "./a",
+            "a/b/",
+            "/a//b/./c/",
+            "/a/../b",
+            "/a/b/../../..",
+            "../x/./../y",
+            "/a/.../b",
+            "/a/..b/.c",
+            "///a///..///b",
+            "/a/b/..",
+            "/.a/..",
+            "a/./",
         ] {
-            assert_eq!(normalize(Path::new(p)), normalize_by_components(Path::new(p)), "{p:?}");
+            assert_eq!(
+                normalize(Path::new(p)),
+                normalize_by_components(Path::new(p)),
+                "{p:?}"
+            );
         }
     }
 
