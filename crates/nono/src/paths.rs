@@ -53,7 +53,7 @@ fn normalized(path: &[u8]) -> Vec<u8> {
 /// asks about are).
 fn plain(path: &Path) -> std::borrow::Cow<'_, [u8]> {
     let bytes = path.as_os_str().as_bytes();
-    if is_plain(bytes) && !bytes.split(|&b| b == b'/').any(|name| name == b"..") {
+    if plain_with(bytes, false) {
         std::borrow::Cow::Borrowed(bytes)
     } else {
         std::borrow::Cow::Owned(normalized(bytes))
@@ -110,6 +110,9 @@ pub struct Resolver {
     /// entries (the sensitive table names dozens in the home and `~/.config`, most absent).
     /// Keyed by the canonical path.
     listings: std::collections::HashMap<Vec<u8>, Listing>,
+    /// The directory of `dirs` found last, and its place: names are mostly asked about in
+    /// runs under one directory (`~`, `~/.config`), and comparing is cheaper than hashing.
+    last: (Vec<u8>, usize),
 }
 
 impl Default for Resolver {
@@ -122,6 +125,7 @@ impl Default for Resolver {
                 links: Vec::new(),
             }],
             listings: Default::default(),
+            last: (b"/".to_vec(), ROOT),
         }
     }
 }
@@ -191,7 +195,13 @@ impl Resolver {
         if path.len() <= 1 {
             return Some(Found::Dir(ROOT));
         }
+        if self.last.0 == path {
+            return Some(Found::Dir(self.last.1));
+        }
         if let Some(&known) = self.dirs.get(path) {
+            self.last.0.clear();
+            self.last.0.extend_from_slice(path);
+            self.last.1 = known;
             return Some(Found::Dir(known));
         }
         let slash = path.iter().rposition(|&b| b == b'/').unwrap_or(0);
@@ -377,14 +387,52 @@ pub fn same(a: &Path, b: &Path) -> bool {
 /// Whether `path` is absolute with nothing `Path::components` would skip: no empty or `.`
 /// component and no trailing `/` (the root alone is `/`).
 fn is_plain(path: &[u8]) -> bool {
+    plain_with(path, true)
+}
+
+/// [`is_plain`], and with `..` components too only if `dotdot`. One pass over the bytes: the
+/// planner asks this of every path it looks up.
+fn plain_with(path: &[u8], dotdot: bool) -> bool {
     if path == b"/" {
         return true;
     }
-    path.first() == Some(&b'/')
-        && path.last() != Some(&b'/')
-        && path[1..]
-            .split(|&b| b == b'/')
-            .all(|name| !name.is_empty() && name != b".")
+    if path.first() != Some(&b'/') {
+        return false;
+    }
+    let mut start = 1;
+    for i in 1..=path.len() {
+        if i == path.len() || path[i] == b'/' {
+            match &path[start..i] {
+                b"" | b"." => return false,
+                b".." if !dotdot => return false,
+                _ => {}
+            }
+            start = i + 1;
+        }
+    }
+    true
+}
+
+/// `path`'s parent and last name (`Path::parent` and `Path::file_name`), `None` at the root:
+/// by bytes for a plain path, which has one component per `/`.
+pub fn split_last(path: &Path) -> Option<(&Path, &OsStr)> {
+    let bytes = path.as_os_str().as_bytes();
+    if !plain_with(bytes, false) {
+        return Some((path.parent()?, path.file_name()?));
+    }
+    let slash = bytes.iter().rposition(|&b| b == b'/')?;
+    if bytes.len() == 1 {
+        return None;
+    }
+    let parent = if slash == 0 {
+        &bytes[..1]
+    } else {
+        &bytes[..slash]
+    };
+    Some((
+        Path::new(OsStr::from_bytes(parent)),
+        OsStr::from_bytes(&bytes[slash + 1..]),
+    ))
 }
 
 /// `path` written with `~` for the home directory, for display; escaped like [`quote`].
@@ -440,6 +488,18 @@ mod tests {
                 &*plain(Path::new(p)),
                 normalize(Path::new(p)).as_os_str().as_bytes()
             );
+        }
+    }
+
+    #[test]
+    fn split_last_agrees_with_parent_and_file_name() {
+        for p in [
+            "/", "/a", "/a/b", "/a/b/c", "/a/", "/a//b", "/a/./b", "/a/..", "/..", "a", "a/b", "",
+            "/a/b/.", "//a",
+        ] {
+            let path = Path::new(p);
+            let expected = path.parent().zip(path.file_name());
+            assert_eq!(split_last(path), expected, "{p:?}");
         }
     }
 

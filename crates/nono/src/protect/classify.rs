@@ -33,13 +33,10 @@ impl Classifier<'_> {
         let mut rest = Vec::new();
         let created;
         let found = loop {
-            let Some(name) = dir.file_name() else {
+            let Some((parent, name)) = paths::split_last(dir) else {
                 return;
             };
             rest.push(name);
-            let Some(parent) = dir.parent() else {
-                return;
-            };
             dir = parent;
             match resolver.resolve_dir(dir) {
                 Some(Ok(id)) => break resolver.dir(id),
