@@ -1,7 +1,9 @@
 //! Path handling shared by the planner and `why`: every path is hostile input until it has
 //! been made absolute and canonical here.
 
+use std::ffi::{OsStr, OsString};
 use std::io;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 
 /// Expands a leading `~` (alone or followed by `/`) to `home`.
@@ -20,17 +22,42 @@ pub fn expand_tilde(path: &Path, home: &Path) -> PathBuf {
 
 /// Removes `.` and `..` components without touching the filesystem.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::from("/");
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
+    PathBuf::from(OsString::from_vec(normalized(path.as_os_str().as_bytes())))
+}
+
+/// [`normalize`] on the bytes of a path: always absolute, no empty, `.` or `..` component,
+/// no trailing `/`. Byte work, not `Component` parsing: the planner normalizes every path it
+/// asks the [`Resolver`] about, hundreds per run.
+fn normalized(path: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(path.len() + 1);
+    for name in path.split(|&b| b == b'/') {
+        match name {
+            b"" | b"." => {}
+            b".." => {
+                let last = out.iter().rposition(|&b| b == b'/').unwrap_or(0);
+                out.truncate(last);
             }
-            Component::Normal(name) => out.push(name),
-            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            _ => {
+                out.push(b'/');
+                out.extend_from_slice(name);
+            }
         }
     }
+    if out.is_empty() {
+        out.push(b'/');
+    }
     out
+}
+
+/// The bytes of `path` normalized, borrowed when it is already (as most paths the planner
+/// asks about are).
+fn plain(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    let bytes = path.as_os_str().as_bytes();
+    if plain_with(bytes, false) {
+        std::borrow::Cow::Borrowed(bytes)
+    } else {
+        std::borrow::Cow::Owned(normalized(bytes))
+    }
 }
 
 /// Resolves every symlink in an existing path.
@@ -70,21 +97,58 @@ pub fn resolve(path: &Path) -> io::Result<(PathBuf, bool)> {
 /// sensitive table name some sixty paths under a handful of directories, and nono runs before
 /// every command, so each component then costs one `lstat`, once. It also tells which
 /// symlinks a path passed through (where each is, and what it holds), for the view to make.
-#[derive(Default)]
+///
+/// Paths are handled as bytes (normalized by [`normalized`]), and the maps are keyed by
+/// those bytes: hashing them once is far cheaper than `Path`'s component-wise hash, and the
+/// sensitive table alone makes a thousand lookups.
 pub struct Resolver {
-    /// Each directory met (normalized, as asked): where it leads and the links on the way.
-    dirs: std::collections::HashMap<PathBuf, Option<Resolved>>,
+    /// Each directory met (normalized, as asked): its place in `known`.
+    dirs: std::collections::HashMap<Vec<u8>, usize>,
+    /// The directories met: where each leads and the links on the way. The root is first.
+    known: Vec<Resolved>,
     /// Directories asked about more than once, listed: one `getdents` answers for all their
     /// entries (the sensitive table names dozens in the home and `~/.config`, most absent).
-    listings: std::collections::HashMap<PathBuf, Listing>,
+    /// Keyed by the canonical path.
+    listings: std::collections::HashMap<Vec<u8>, Listing>,
+    /// The directory of `dirs` found last, and its place: names are mostly asked about in
+    /// runs under one directory (`~`, `~/.config`), and comparing is cheaper than hashing.
+    last: (Vec<u8>, usize),
+}
+
+impl Default for Resolver {
+    fn default() -> Resolver {
+        Resolver {
+            dirs: Default::default(),
+            known: vec![Resolved {
+                path: PathBuf::from("/"),
+                dir: true,
+                links: Vec::new(),
+            }],
+            listings: Default::default(),
+            last: (b"/".to_vec(), ROOT),
+        }
+    }
+}
+
+/// A directory kept by a [`Resolver`].
+#[derive(Clone, Copy, Debug)]
+pub struct DirId(usize);
+
+/// The place of the root in [`Resolver::known`].
+const ROOT: usize = 0;
+
+/// What a walk found: a directory (kept by the resolver) or anything else.
+enum Found {
+    Dir(usize),
+    Other(Resolved),
 }
 
 /// What is known of a directory's entries.
 enum Listing {
     /// Asked about once: an `lstat` was cheaper than a listing.
     Once,
-    /// Each entry's name and type (`None`: the file system did not say).
-    Entries(std::collections::HashMap<std::ffi::OsString, Option<std::fs::FileType>>),
+    /// Each entry's name and type (`None`: the file system did not say), sorted by name.
+    Entries(Vec<(OsString, Option<std::fs::FileType>)>),
     /// It cannot be listed (no read permission): ask entry by entry.
     Unlisted,
 }
@@ -103,35 +167,69 @@ pub struct Resolved {
 impl Resolver {
     /// Resolves `path` (absolute) like [`resolve`].
     pub fn resolve(&mut self, path: &Path) -> io::Result<Resolved> {
-        self.walk(&normalize(path), 0)
-            .ok_or_else(|| io::ErrorKind::NotFound.into())
+        match self.walk(&plain(path), 0) {
+            Some(Found::Dir(i)) => Ok(self.known[i].clone()),
+            Some(Found::Other(found)) => Ok(found),
+            None => Err(io::ErrorKind::NotFound.into()),
+        }
     }
 
-    fn walk(&mut self, path: &Path, depth: u8) -> Option<Resolved> {
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
-            return Some(Resolved {
-                path: PathBuf::from("/"),
-                dir: true,
-                links: Vec::new(),
-            });
+    /// [`Resolver::resolve`] without a copy of what it finds: a directory it keeps (read it
+    /// with [`Resolver::dir`]), or `Err` for anything else. For the directories the planner
+    /// asks about again and again (the parent of each absent protected name).
+    pub fn resolve_dir(&mut self, path: &Path) -> Option<std::result::Result<DirId, Resolved>> {
+        match self.walk(&plain(path), 0)? {
+            Found::Dir(i) => Some(Ok(DirId(i))),
+            Found::Other(found) => Some(Err(found)),
+        }
+    }
+
+    /// A directory found by [`Resolver::resolve_dir`].
+    pub fn dir(&self, id: DirId) -> &Resolved {
+        &self.known[id.0]
+    }
+
+    /// Resolves the normalized `path`.
+    fn walk(&mut self, path: &[u8], depth: u8) -> Option<Found> {
+        // Normalized: absolute, so it holds a `/`; only the root ends in one.
+        if path.len() <= 1 {
+            return Some(Found::Dir(ROOT));
+        }
+        if self.last.0 == path {
+            return Some(Found::Dir(self.last.1));
+        }
+        if let Some(&known) = self.dirs.get(path) {
+            self.last.0.clear();
+            self.last.0.extend_from_slice(path);
+            self.last.1 = known;
+            return Some(Found::Dir(known));
+        }
+        let slash = path.iter().rposition(|&b| b == b'/').unwrap_or(0);
+        let parent = if slash == 0 {
+            &b"/"[..]
+        } else {
+            &path[..slash]
         };
-        if let Some(known) = self.dirs.get(path) {
-            return known.clone();
+        let found = self.step(parent, OsStr::from_bytes(&path[slash + 1..]), depth)?;
+        if !found.dir {
+            return Some(Found::Other(found));
         }
-        let found = self.step(parent, name, depth);
-        if found.as_ref().is_some_and(|f| f.dir) {
-            self.dirs.insert(path.to_path_buf(), found.clone());
-        }
-        found
+        self.known.push(found);
+        let i = self.known.len() - 1;
+        self.dirs.insert(path.to_vec(), i);
+        Some(Found::Dir(i))
     }
 
-    fn step(&mut self, parent: &Path, name: &std::ffi::OsStr, depth: u8) -> Option<Resolved> {
-        let parent = self.walk(parent, depth)?;
-        if !parent.dir {
+    fn step(&mut self, parent: &[u8], name: &OsStr, depth: u8) -> Option<Resolved> {
+        // Every directory walked is kept: anything else is not one.
+        let Found::Dir(p) = self.walk(parent, depth)? else {
             return None;
-        }
+        };
+        let parent = &self.known[p];
+        // Most names asked about are absent, which the listing says before any path is made.
+        let listed = Self::listed(&mut self.listings, &parent.path, name);
         let here = parent.path.join(name);
-        let kind = match self.listed(&parent.path, name) {
+        let kind = match listed {
             Some(None) => return None, // not in the directory's listing
             Some(Some(Some(kind))) => kind,
             _ => std::fs::symlink_metadata(&here).ok()?.file_type(),
@@ -140,15 +238,27 @@ impl Resolver {
             return Some(Resolved {
                 path: here,
                 dir: kind.is_dir(),
-                links: parent.links,
+                links: parent.links.clone(),
             });
         }
         if depth > 40 {
             return None;
         }
         let target = std::fs::read_link(&here).ok()?;
-        let mut resolved = self.walk(&normalize(&parent.path.join(&target)), depth + 1)?;
-        let mut links = parent.links;
+        // Where the link leads, as `Path::join` would put it: an absolute target replaces
+        // the parent.
+        let mut joined = parent.path.as_os_str().as_bytes().to_vec();
+        let mut links = parent.links.clone();
+        let target_bytes = target.as_os_str().as_bytes();
+        if target_bytes.first() == Some(&b'/') {
+            joined.clear();
+        }
+        joined.push(b'/');
+        joined.extend_from_slice(target_bytes);
+        let mut resolved = match self.walk(&normalized(&joined), depth + 1)? {
+            Found::Dir(i) => self.known[i].clone(),
+            Found::Other(found) => found,
+        };
         links.push((here, target));
         links.append(&mut resolved.links);
         resolved.links = links;
@@ -159,32 +269,40 @@ impl Resolver {
     /// system), `Some(None)` if it has no such entry, `Some(Some(None))` if its type is
     /// unknown.
     fn listed(
-        &mut self,
+        listings: &mut std::collections::HashMap<Vec<u8>, Listing>,
         dir: &Path,
-        name: &std::ffi::OsStr,
+        name: &OsStr,
     ) -> Option<Option<Option<std::fs::FileType>>> {
-        let listing = match self.listings.get(dir) {
+        let key = dir.as_os_str().as_bytes();
+        let listing = match listings.get(key) {
             None => {
-                self.listings.insert(dir.to_path_buf(), Listing::Once);
+                listings.insert(key.to_vec(), Listing::Once);
                 return None;
             }
             Some(Listing::Once) => {
                 let listing = match std::fs::read_dir(dir) {
-                    Ok(entries) => Listing::Entries(
-                        entries
+                    Ok(entries) => {
+                        let mut entries: Vec<_> = entries
                             .flatten()
                             .map(|e| (e.file_name(), e.file_type().ok()))
-                            .collect(),
-                    ),
+                            .collect();
+                        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                        Listing::Entries(entries)
+                    }
                     Err(_) => Listing::Unlisted,
                 };
-                self.listings.insert(dir.to_path_buf(), listing);
-                self.listings.get(dir)?
+                listings.insert(key.to_vec(), listing);
+                listings.get(key)?
             }
             Some(listing) => listing,
         };
         match listing {
-            Listing::Entries(entries) => Some(entries.get(name).copied()),
+            Listing::Entries(entries) => Some(
+                entries
+                    .binary_search_by(|(entry, _)| entry.as_os_str().cmp(name))
+                    .ok()
+                    .map(|i| entries[i].1),
+            ),
             _ => None,
         }
     }
@@ -249,7 +367,72 @@ pub fn follow(path: &Path) -> (PathBuf, Vec<PathBuf>) {
 
 /// Whether `path` is `dir` or lies beneath it (component-wise, never by string prefix).
 pub fn is_within(path: &Path, dir: &Path) -> bool {
+    let (p, d) = (path.as_os_str().as_bytes(), dir.as_os_str().as_bytes());
+    // Canonical paths (most of what the planner compares, thousands of times a run) have
+    // one component per `/`: a byte prefix ending at a `/` is a component prefix.
+    if is_plain(p) && is_plain(d) {
+        return d == b"/" || (p.starts_with(d) && (p.len() == d.len() || p[d.len()] == b'/'));
+    }
     path.starts_with(dir)
+}
+
+/// Whether `a` and `b` are the same path (component-wise, as `==` on paths). Plain paths
+/// differ exactly when their bytes do, which spares `==` its component walk for the
+/// many unequal pairs the view's steps compare.
+pub fn same(a: &Path, b: &Path) -> bool {
+    let (x, y) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+    x == y || (!(is_plain(x) && is_plain(y)) && a == b)
+}
+
+/// Whether `path` is absolute with nothing `Path::components` would skip: no empty or `.`
+/// component and no trailing `/` (the root alone is `/`).
+fn is_plain(path: &[u8]) -> bool {
+    plain_with(path, true)
+}
+
+/// [`is_plain`], and with `..` components too only if `dotdot`. One pass over the bytes: the
+/// planner asks this of every path it looks up.
+fn plain_with(path: &[u8], dotdot: bool) -> bool {
+    if path == b"/" {
+        return true;
+    }
+    if path.first() != Some(&b'/') {
+        return false;
+    }
+    let mut start = 1;
+    for i in 1..=path.len() {
+        if i == path.len() || path[i] == b'/' {
+            match &path[start..i] {
+                b"" | b"." => return false,
+                b".." if !dotdot => return false,
+                _ => {}
+            }
+            start = i + 1;
+        }
+    }
+    true
+}
+
+/// `path`'s parent and last name (`Path::parent` and `Path::file_name`), `None` at the root:
+/// by bytes for a plain path, which has one component per `/`.
+pub fn split_last(path: &Path) -> Option<(&Path, &OsStr)> {
+    let bytes = path.as_os_str().as_bytes();
+    if !plain_with(bytes, false) {
+        return Some((path.parent()?, path.file_name()?));
+    }
+    let slash = bytes.iter().rposition(|&b| b == b'/')?;
+    if bytes.len() == 1 {
+        return None;
+    }
+    let parent = if slash == 0 {
+        &bytes[..1]
+    } else {
+        &bytes[..slash]
+    };
+    Some((
+        Path::new(OsStr::from_bytes(parent)),
+        OsStr::from_bytes(&bytes[slash + 1..]),
+    ))
 }
 
 /// `path` written with `~` for the home directory, for display; escaped like [`quote`].
@@ -296,12 +479,104 @@ mod tests {
     }
 
     #[test]
+    fn plain_is_normalized() {
+        for p in [
+            "/", "//", "/a", "/a/", "/a/b", "/a/./b", "/a/../b", "/a/..", "/..", "a", "", "/a//b",
+            "/.a/b.", "/a/...",
+        ] {
+            assert_eq!(
+                &*plain(Path::new(p)),
+                normalize(Path::new(p)).as_os_str().as_bytes()
+            );
+        }
+    }
+
+    #[test]
+    fn split_last_agrees_with_parent_and_file_name() {
+        for p in [
+            "/", "/a", "/a/b", "/a/b/c", "/a/", "/a//b", "/a/./b", "/a/..", "/..", "a", "a/b", "",
+            "/a/b/.", "//a",
+        ] {
+            let path = Path::new(p);
+            let expected = path.parent().zip(path.file_name());
+            assert_eq!(split_last(path), expected, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn within_agrees_with_components() {
+        let paths = [
+            "/", "/a", "/a/", "/a/b", "/ab", "/a/b/c", "/a/./b", "/a//b", "a", "a/b", "", ".",
+            "/a/..", "/a/../b", "/.", "/a/.", "//a", "/a/b/", "/b",
+        ];
+        for p in paths {
+            for d in paths {
+                assert_eq!(
+                    is_within(Path::new(p), Path::new(d)),
+                    Path::new(p).starts_with(d),
+                    "{p:?} in {d:?}"
+                );
+                assert_eq!(
+                    same(Path::new(p), Path::new(d)),
+                    Path::new(p) == Path::new(d)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn quote_escapes_control_characters_and_raw_bytes() {
         use std::os::unix::ffi::OsStrExt;
         assert_eq!(quote(Path::new("/a b")), "/a b");
         assert_eq!(quote(Path::new("/a\nb")), "\"/a\\nb\"");
         let raw = Path::new(std::ffi::OsStr::from_bytes(b"/x\xff"));
         assert!(!quote(raw).contains('\u{fffd}'));
+    }
+
+    /// What `normalize` was written as, with `Component`s: the byte version must agree.
+    fn normalize_by_components(path: &Path) -> PathBuf {
+        let mut out = PathBuf::from("/");
+        for component in path.components() {
+            match component {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(name) => out.push(name),
+                Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn normalize_agrees_with_components() {
+        for p in [
+            "",
+            "/",
+            "//",
+            "/.",
+            "/..",
+            "/../..",
+            "a",
+            "./a",
+            "a/b/",
+            "/a//b/./c/",
+            "/a/../b",
+            "/a/b/../../..",
+            "../x/./../y",
+            "/a/.../b",
+            "/a/..b/.c",
+            "///a///..///b",
+            "/a/b/..",
+            "/.a/..",
+            "a/./",
+        ] {
+            assert_eq!(
+                normalize(Path::new(p)),
+                normalize_by_components(Path::new(p)),
+                "{p:?}"
+            );
+        }
     }
 
     #[test]

@@ -674,9 +674,10 @@ impl Baseline<'_> {
         let beneath: Vec<usize> = (0..self.sensitive.len())
             .filter(|&i| {
                 let s = &self.sensitive[i];
-                paths::is_within(&s.path, &path)
+                // The cheap tests first: this runs for every baseline entry and protected path.
+                s.state == SensitiveState::NotGranted
                     && conflicts(s.protection, access)
-                    && s.state == SensitiveState::NotGranted
+                    && paths::is_within(&s.path, &path)
                     && permitted_by_dac(&s.path, s.protection)
             })
             .collect();

@@ -7,9 +7,14 @@ use std::path::PathBuf;
 /// Paths of listening pathname sockets, as this network namespace's table names them. Some
 /// may have been removed since; [`is_socket`] checks one, once the planner knows it matters.
 pub fn listening() -> Vec<PathBuf> {
-    let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
+    use std::io::Read;
+    // /proc gives no size: with room for a busy desktop's table, one or two reads take it all
+    // (each read of a small buffer makes the kernel walk the socket table again).
+    let mut table = String::with_capacity(64 * 1024);
+    let read = std::fs::File::open("/proc/net/unix").and_then(|mut f| f.read_to_string(&mut table));
+    if read.is_err() {
         return Vec::new();
-    };
+    }
     parse(&table)
 }
 

@@ -20,7 +20,7 @@ use rustix::io::Errno;
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One guarded name: in the directory `(dev, ino)`, `names[0]` may not be created (but by
 /// `mkdir` when more names follow, which then guards the rest in the new directory).
@@ -46,12 +46,23 @@ impl NameGuard {
     /// The guard of `plan`, its directories looked up in the view (after it is built).
     pub fn new(plan: &Plan) -> NameGuard {
         let mut entries = Vec::new();
+        // Guards come in runs that share a directory (dozens of names in each project root):
+        // each directory is looked up once.
+        let mut last: Option<(&Path, Option<rustix::fs::Stat>)> = None;
         for guard in &plan.guards {
             let Ok(rest) = guard.path.strip_prefix(&guard.dir) else {
                 continue;
             };
             let names: Vec<OsString> = rest.iter().map(OsStr::to_os_string).collect();
-            let Ok(stat) = rustix::fs::stat(&guard.dir) else {
+            let stat = match &last {
+                Some((dir, stat)) if *dir == guard.dir.as_path() => *stat,
+                _ => {
+                    let stat = rustix::fs::stat(&guard.dir).ok();
+                    last = Some((guard.dir.as_path(), stat));
+                    stat
+                }
+            };
+            let Some(stat) = stat else {
                 continue; // not in the view: nothing can be created there
             };
             if names.is_empty() {

@@ -12,7 +12,7 @@
 use super::sys;
 use crate::access::{Access, Op};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paths::quote;
+use crate::paths::{self, quote};
 use crate::plan::{Mount, Plan, SensitiveState};
 use crate::sensitive::Protection;
 use std::collections::{HashMap, HashSet};
@@ -155,7 +155,8 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
     for pin in &view.pins {
         wanted.push(Step::Pin { at: pin.clone() });
     }
-    wanted.sort_by_key(|s| (s.at().components().count(), s.rank()));
+    // Keys counted once each, not at every comparison (a stable sort either way).
+    wanted.sort_by_cached_key(|s| (s.at().components().count(), s.rank()));
 
     let mut done: Vec<Step> = Vec::new();
     // What `done` holds, by path, looked up along each step's ancestors rather than by a scan
@@ -191,7 +192,7 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
                 Some(Step::Bind {
                     write: w, exec: x, ..
                 }),
-            ) => !(from == at && write == w && exec == x),
+            ) => !(paths::same(from, at) && write == w && exec == x),
             // Masked by a hidden path above: the protection wins.
             (_, Some(Step::Mask { .. })) => false,
             // Links and directories exist already in host content, or as a mount point.
@@ -431,18 +432,10 @@ fn carry_out(step: &Step, cap_file: &[u8], made: &mut Made) -> Result<()> {
             )
         }
         Step::Mask { dir, .. } => {
-            if std::fs::symlink_metadata(&target).is_err() {
-                return Ok(()); // gone since the plan was made: nothing left to hide
-            }
             let source = if *dir { EMPTY_DIR } else { EMPTY_FILE };
             freeze(Path::new(source), &target, step.at())
         }
-        Step::Freeze { .. } => {
-            if std::fs::symlink_metadata(&target).is_err() {
-                return Ok(());
-            }
-            freeze(&target, &target, step.at())
-        }
+        Step::Freeze { .. } => freeze(&target, &target, step.at()),
         Step::Pin { .. } => match std::fs::symlink_metadata(&target) {
             Ok(m) if m.is_dir() || m.file_type().is_symlink() => pin(&target, step.at()),
             _ => Ok(()),
@@ -504,13 +497,16 @@ fn pin(at: &Path, shown: &Path) -> Result<()> {
     )
 }
 
-/// Binds `source` at `target` read-only, with nothing to execute and no devices.
+/// Binds `source` at `target` read-only, with nothing to execute and no devices; nothing if
+/// `target` is gone since the plan was made (nothing left to protect). The bind itself tells:
+/// `target` is looked up only when it fails.
 fn freeze(source: &Path, target: &Path, shown: &Path) -> Result<()> {
-    sys::checked(
-        rustix::mount::mount_bind_recursive(source, target),
-        "protect",
-        shown,
-    )?;
+    if let Err(e) = rustix::mount::mount_bind_recursive(source, target) {
+        if std::fs::symlink_metadata(target).is_err() {
+            return Ok(());
+        }
+        return sys::checked(Err(e), "protect", shown);
+    }
     sys::mount_setattr(
         target,
         true,
@@ -582,12 +578,24 @@ fn make_dir(dir: &Path, mode: u32) -> Result<()> {
 fn make_file(file: &Path, mode: u32, contents: &[u8]) -> Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let made = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(file)
-        .and_then(|mut f| f.write_all(contents));
+    let made = if contents.is_empty() {
+        // A mount point: one mknod, where open and close are two calls.
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            file,
+            rustix::fs::FileType::RegularFile,
+            rustix::fs::Mode::from_raw_mode(mode),
+            0,
+        )
+        .map_err(std::io::Error::from)
+    } else {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(file)
+            .and_then(|mut f| f.write_all(contents))
+    };
     match made {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -29,36 +29,35 @@ impl Classifier<'_> {
     /// A protected path that does not exist: if a writable grant holds the deepest directory on
     /// its way, the name is guarded there (unless lifted with `--unprotect`).
     pub(super) fn absent(&mut self, path: &Path, group: &str, resolver: &mut paths::Resolver) {
-        let mut dir = path.to_path_buf();
+        let mut dir = path;
         let mut rest = Vec::new();
+        let created;
         let found = loop {
-            let Some(name) = dir.file_name().map(|n| n.to_os_string()) else {
+            let Some((parent, name)) = paths::split_last(dir) else {
                 return;
             };
             rest.push(name);
-            if !dir.pop() {
-                return;
-            }
-            if let Ok(found) = resolver.resolve(&dir) {
-                break found;
+            dir = parent;
+            match resolver.resolve_dir(dir) {
+                Some(Ok(id)) => break resolver.dir(id),
+                Some(Err(_)) => return, // not a directory: nothing can be created in it
+                None => {}
             }
             // A directory grant the run makes before it starts (`create`): the name will be
             // created in it, so it is guarded there.
             if self.created.is_empty() {
                 continue;
             }
-            let planned = paths::canonical_or_planned(&dir);
+            let planned = paths::canonical_or_planned(dir);
             if self.created.contains(&planned) {
-                break paths::Resolved {
+                created = paths::Resolved {
                     path: planned,
                     dir: true,
                     links: Vec::new(),
                 };
+                break &created;
             }
         };
-        if !found.dir {
-            return;
-        }
         let writable = self.grants.iter().any(|g| {
             g.access.allows(Op::Write) && !g.file && paths::is_within(&found.path, &g.path)
         });
@@ -78,9 +77,9 @@ impl Classifier<'_> {
         }
         self.guards.push(Guard {
             path: planned,
-            dir: found.path,
+            dir: found.path.clone(),
             group: group.to_string(),
-            links: found.links.into_iter().map(|(at, _)| at).collect(),
+            links: found.links.iter().map(|(at, _)| at.clone()).collect(),
         });
     }
 
