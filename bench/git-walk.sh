@@ -35,17 +35,9 @@ die() { printf 'bench/git-walk.sh: %s\n' "$*" >&2; exit 1; }
 for cmd in hyperfine git python3; do
     command -v "$cmd" >/dev/null 2>&1 || die "needs $cmd (bench/run.sh installs it)"
 done
-if [ -n "${NONO_BIN:-}" ]; then
-    NONO=$(realpath "$NONO_BIN")
-else
-    target_dir=${CARGO_TARGET_DIR:-$REPO/target}
-    case $target_dir in /*) ;; *) target_dir=$REPO/$target_dir ;; esac
-    host=$(rustc -vV | sed -n 's/^host: //p')
-    log "building nono (release, static, $host)"
-    (cd "$REPO" && RUSTFLAGS="-C target-feature=+crt-static" \
-        cargo build --release -p nono-cli --target "$host")
-    NONO=$target_dir/$host/release/nono
-fi
+# shellcheck source=bench/build.sh
+. "$BENCH_DIR/build.sh"
+nono_binary
 [ -x "$NONO" ] || die "no nono binary at $NONO"
 mkdir -p "$RESULTS"
 

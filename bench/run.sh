@@ -84,24 +84,9 @@ REAL_HOME=$HOME
 py() { HOME=$REAL_HOME "$PYTHON" "$@"; } # a pyenv shim needs the real HOME
 
 # --- 2. nono --------------------------------------------------------------------------------
-if [ -n "${NONO_BIN:-}" ]; then
-    NONO=$(realpath "$NONO_BIN")
-else
-    target_dir=${CARGO_TARGET_DIR:-$REPO/target}
-    case $target_dir in /*) ;; *) target_dir=$REPO/$target_dir ;; esac
-    if [ -n "${NONO_DYNAMIC:-}" ]; then
-        log "building nono (release, dynamically linked)"
-        (cd "$REPO" && cargo build --release -p nono-cli)
-        NONO=$target_dir/release/nono
-    else
-        # The same build as the README's fast install: a static binary.
-        host=$(rustc -vV | sed -n 's/^host: //p')
-        log "building nono (release, static, $host)"
-        (cd "$REPO" && RUSTFLAGS="-C target-feature=+crt-static" \
-            cargo build --release -p nono-cli --target "$host")
-        NONO=$target_dir/$host/release/nono
-    fi
-fi
+# shellcheck source=bench/build.sh
+. "$BENCH_DIR/build.sh"
+nono_binary
 [ -x "$NONO" ] || die "no nono binary at $NONO"
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.json "$RESULTS"/*.tsv "$RESULTS"/*.txt "$RESULTS"/git-walk.md
