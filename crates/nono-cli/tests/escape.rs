@@ -512,3 +512,69 @@ fn interactive_shells_keep_job_control_resizes_and_exit_status() {
         assert_eq!(drive(&argv), "True True True 3\n", "{flags:?}");
     }
 }
+
+/// The program leaves a process behind, one whose ending takes a while (it frees 300 MB)
+/// and that holds the FIFO `alive` open for writing until it has ended; the program ends once
+/// that process has started.
+const LEAVE_A_PROCESS: &str = r#"/usr/bin/python3 -c 'import time; x = b"x" * (300 << 20); f = open("alive", "wb", buffering=0); open("started", "w").close(); time.sleep(1000)' </dev/null >/dev/null 2>&1 &
+while [ ! -e started ]; do sleep 0.01; done; exit 7"#;
+
+/// Whether a process still holds the FIFO `fifo` open for writing (read at once: would
+/// block, where without a writer it reads as end of file).
+fn held(fifo: &std::fs::File) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 1];
+    matches!((&*fifo).read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+}
+
+/// The read end of a new FIFO `alive` in `dir`, opened without waiting for a writer.
+fn open_fifo(dir: &std::path::Path) -> std::fs::File {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join("alive");
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(dir.join("started"));
+    let made = Command::new("mkfifo").arg(&path).status().unwrap();
+    assert!(made.success());
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&path)
+        .unwrap()
+}
+
+/// nono ends as soon as the program has, without waiting for the kernel to take the
+/// sandbox's namespaces apart; whatever the program left running must be gone by then, not
+/// moments later.
+#[test]
+fn nothing_the_program_started_outlives_nono() {
+    let f = Fixture::new();
+    let fifo = open_fifo(&f.project);
+    let bare = f.bare_sh(LEAVE_A_PROCESS);
+    assert_eq!(bare.status.code(), Some(7));
+    let outlived = held(&fifo);
+    let _ = Command::new("pkill")
+        .args(["-f", "open(\"alive\""])
+        .status();
+    assert!(
+        outlived,
+        "control: without nono the process outlives the shell"
+    );
+    for flags in BOTH_MODES {
+        let fifo = open_fifo(&f.project);
+        let mut argv = vec!["run"];
+        argv.extend_from_slice(flags);
+        argv.extend_from_slice(&["--", "/bin/sh", "-c", LEAVE_A_PROCESS]);
+        // The status alone, not the output: reading the output waits until the init has
+        // closed it, and the question is what is left when nono itself has ended.
+        let status = f
+            .nono(argv)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        let outlived = held(&fifo);
+        assert_eq!(status.code(), Some(7), "{flags:?}");
+        assert!(f.project.join("started").exists(), "{flags:?}: it started");
+        assert!(!outlived, "{flags:?}: it outlived nono");
+    }
+}

@@ -62,7 +62,9 @@ impl Report {
     }
 }
 
-/// What the init process reported, read by nono outside once it has ended.
+/// What the init process reported. An error is read to the end of the pipe (the init closes
+/// it as it ends); a status is complete in its five bytes, written at once, and is not
+/// waited past: the init's ending (its memory, the namespaces) is no concern of the caller.
 fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -73,6 +75,9 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
             break;
         }
         buf.extend_from_slice(&chunk[..n as usize]);
+        if buf.first() == Some(&b'S') && buf.len() >= 5 {
+            break;
+        }
     }
     match buf.split_first()? {
         (b'S', raw) => Some(Ok(i32::from_ne_bytes(raw.get(..4)?.try_into().ok()?))),
@@ -158,14 +163,93 @@ pub fn in_namespaces(
             proxy.start(listeners);
         }
     }
-    let own = supervise(child, false);
+    let outcome = await_init(child, read_end);
     if let Some(proxy) = proxy {
         proxy.stop();
     }
-    match read_report(read_end) {
-        Some(Err(e)) => Err(e),
-        Some(Ok(status)) => end_like(status),
-        None => end_like(own),
+    match outcome {
+        Outcome::Report(Err(e)) => Err(e),
+        Outcome::Report(Ok(status)) | Outcome::Ended(status) => end_like(status),
+    }
+}
+
+/// How the sandbox ended, as nono outside learns it.
+enum Outcome {
+    /// What the init reported: the program's wait status, or why nothing ran.
+    Report(std::result::Result<i32, Error>),
+    /// The init's own wait status: it ended without reporting.
+    Ended(i32),
+}
+
+/// nono outside: passes on signals to the init until its report arrives. The init reports
+/// once the program and every other process of the sandbox have ended (see
+/// [`end_the_others`]); what is left then is the kernel taking the namespaces apart in the
+/// init's exit (every mount of the view), which the caller of nono need not wait for.
+fn await_init(child: libc::pid_t, report: RawFd) -> Outcome {
+    let Some(signals) = Signals::open() else {
+        let own = supervise(child, false);
+        return read_report(report).map_or(Outcome::Ended(own), Outcome::Report);
+    };
+    loop {
+        let (signal, events) = signals.poll(Some(report));
+        if events & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+            return match read_report(report) {
+                Some(report) => Outcome::Report(report),
+                // The init died before it could report: its own status tells how.
+                None => Outcome::Ended(wait_for(child)),
+            };
+        }
+        match signal {
+            Some((libc::SIGCHLD, _)) => {
+                if let Some(status) = reap(child, false) {
+                    return read_report(report).map_or(Outcome::Ended(status), Outcome::Report);
+                }
+            }
+            // SAFETY: signalling our own child.
+            Some((sig, code)) if code <= 0 => unsafe {
+                libc::kill(child, sig);
+            },
+            _ => {}
+        }
+    }
+}
+
+/// Waits for `child` to end; returns its wait status.
+fn wait_for(child: libc::pid_t) -> i32 {
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid writes one int.
+        let pid = unsafe { libc::waitpid(child, &mut status, 0) };
+        if pid == child
+            || (pid < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR))
+        {
+            return status;
+        }
+    }
+}
+
+/// In the init, once the program has ended: ends every other process of the sandbox (the
+/// program's orphans) and reaps them, so that nothing the program started outlives the
+/// report that lets nono outside end. `kill(-1)` in the init of a PID namespace reaches
+/// every process of that namespace but the init; all of them run as the init's own user,
+/// with no capability to change it, so none can refuse.
+fn end_the_others() {
+    let mut status = 0;
+    // SAFETY: waitpid writes one int. No child left: no other process is in the namespace
+    // (each would be the init's descendant), and `kill(-1)`, which walks every process of
+    // the machine, is not needed.
+    if unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) } < 0 {
+        return;
+    }
+    loop {
+        // SAFETY: a signal to the processes of this PID namespace, as above.
+        unsafe { libc::kill(-1, libc::SIGKILL) };
+        let mut status = 0;
+        // SAFETY: waitpid writes one int.
+        let pid = unsafe { libc::waitpid(-1, &mut status, 0) };
+        if pid < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return; // ECHILD: no process is left
+        }
     }
 }
 
@@ -200,6 +284,9 @@ fn fork_program(
                 unsafe { libc::_exit(125) }
             }
         }
+        // The init's to serve; the program is about to exec, which frees it faster than its
+        // destructors would.
+        std::mem::forget(guard);
         return Ok(());
     }
     let status = match (guard, channel) {
@@ -213,66 +300,93 @@ fn fork_program(
         }
         _ => supervise(child, true),
     };
+    end_the_others();
     report.status(status);
     // SAFETY: leaving without running any destructor: the namespace ends with this process.
     unsafe { libc::_exit(0) }
 }
 
-/// [`supervise`] for the init, answering the name guard's calls as they come (a signalfd
-/// and the listener, polled together).
+/// [`supervise`] for the init, answering the name guard's calls as they come (signals and
+/// the listener, polled together).
 fn supervise_guarding(child: libc::pid_t, listener: OwnedFd, mut guard: NameGuard) -> i32 {
-    let set = signal_set();
-    // SAFETY: a new signalfd for signals that are blocked already.
-    let sfd = unsafe { libc::signalfd(-1, &set, libc::SFD_CLOEXEC) };
-    if sfd < 0 {
+    let Some(signals) = Signals::open() else {
         return supervise(child, true);
-    }
+    };
     let mut listening = true;
     loop {
+        let (signal, events) = signals.poll(listening.then(|| listener.as_raw_fd()));
+        if events & libc::POLLIN != 0 {
+            if let Ok(req) = notify::Request::receive(&listener) {
+                guard.serve(&listener, req);
+            }
+        } else if events & (libc::POLLHUP | libc::POLLERR) != 0 {
+            listening = false; // every process under the filter has ended
+        }
+        match signal {
+            Some((libc::SIGCHLD, _)) => {
+                if let Some(status) = reap(child, true) {
+                    return status;
+                }
+            }
+            // SAFETY: signalling our own child.
+            Some((sig, code)) if code <= 0 => unsafe {
+                libc::kill(child, sig);
+            },
+            _ => {}
+        }
+    }
+}
+
+/// The supervised signals (blocked already) as a descriptor, to poll with another one.
+struct Signals(OwnedFd);
+
+impl Signals {
+    fn open() -> Option<Signals> {
+        use std::os::fd::FromRawFd;
+        let set = signal_set();
+        // SAFETY: a new signalfd for signals that are blocked already.
+        let fd = unsafe { libc::signalfd(-1, &set, libc::SFD_CLOEXEC) };
+        // SAFETY: a descriptor signalfd just made, owned from here on.
+        (fd >= 0).then(|| Signals(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+
+    /// Waits for a signal or for `other` to be ready. Returns the signal taken, if any, with
+    /// its `si_code`, and the events of `other`.
+    fn poll(&self, other: Option<RawFd>) -> (Option<(libc::c_int, i32)>, libc::c_short) {
         let mut fds = [
             libc::pollfd {
-                fd: sfd,
+                fd: self.0.as_raw_fd(),
                 events: libc::POLLIN,
                 revents: 0,
             },
             libc::pollfd {
-                fd: if listening { listener.as_raw_fd() } else { -1 },
+                fd: other.unwrap_or(-1),
                 events: libc::POLLIN,
                 revents: 0,
             },
         ];
         // SAFETY: poll reads and writes the two structs.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
-        if n < 0 {
-            continue; // EINTR
+        if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
+            return (None, 0); // EINTR
         }
-        if fds[1].revents & libc::POLLIN != 0 {
-            if let Ok(req) = notify::Request::receive(&listener) {
-                guard.serve(&listener, req);
-            }
-        } else if fds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0 {
-            listening = false; // every process under the filter has ended
-        }
+        let mut signal = None;
         if fds[0].revents & libc::POLLIN != 0 {
             // SAFETY: signalfd_siginfo is plain data filled by read.
             let mut info: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
             let size = std::mem::size_of::<libc::signalfd_siginfo>();
             // SAFETY: reading one struct into a local.
-            let got =
-                unsafe { libc::read(sfd, (&mut info as *mut libc::signalfd_siginfo).cast(), size) };
-            if got as usize != size {
-                continue;
-            }
-            let sig = info.ssi_signo as libc::c_int;
-            if sig == libc::SIGCHLD {
-                if let Some(status) = reap(child, true) {
-                    return status;
-                }
-            } else if info.ssi_code <= 0 {
-                // SAFETY: signalling our own child.
-                unsafe { libc::kill(child, sig) };
+            let got = unsafe {
+                libc::read(
+                    self.0.as_raw_fd(),
+                    (&mut info as *mut libc::signalfd_siginfo).cast(),
+                    size,
+                )
+            };
+            if got as usize == size {
+                signal = Some((info.ssi_signo as libc::c_int, info.ssi_code));
             }
         }
+        (signal, fds[1].revents)
     }
 }
 
