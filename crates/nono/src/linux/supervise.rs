@@ -11,6 +11,7 @@ use super::egress::{EgressProxy, LISTENERS};
 use super::fdpass;
 use super::guard::NameGuard;
 use super::notify;
+use super::publish::{self, Inside, Publisher};
 use super::sys::check;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::Plan;
@@ -109,12 +110,18 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
 /// With `proxy` (filtered mode), `setup` gets a socket on which to send the listening
 /// sockets it made inside (see `egress`); nono outside starts the proxy on them before it
 /// supervises, and stops it when the program has ended.
+///
+/// With `publisher` (`--publish`), the init answers nono outside's requests for sockets
+/// inside while it supervises (see `publish`); nono outside starts the publisher before it
+/// supervises.
 pub fn in_namespaces(
     plan: &Plan,
     mut proxy: Option<&mut dyn EgressProxy>,
+    publisher: Option<&mut dyn Publisher>,
     setup: impl FnOnce(&Report, Option<&OwnedFd>) -> Result<Option<NameGuard>>,
 ) -> Result<()> {
     let hand_off = proxy.as_ref().map(|_| fdpass::pair()).transpose()?;
+    let publishing = publisher.as_ref().map(|_| fdpass::pair()).transpose()?;
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills two descriptors.
     check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })
@@ -141,11 +148,12 @@ pub fn in_namespaces(
         unsafe { libc::close(read_end) };
         let report = Report(write_end);
         let to_outside = hand_off.map(|(_, inside)| inside);
+        let requests = publishing.map(|(_, inside)| inside);
         let guard = match die_with_parent().and_then(|_| setup(&report, to_outside.as_ref())) {
             Ok(guard) => guard,
             Err(e) => report.failed(&e),
         };
-        return fork_program(report, &old_mask, guard);
+        return fork_program(report, &old_mask, guard, requests);
     }
     // nono outside keeps them blocked too: its supervision loop waits for them.
     // SAFETY: closing our copy of the write end, so a crashed init reads as end of file.
@@ -157,6 +165,11 @@ pub fn in_namespaces(
         if let Ok(listeners) = fdpass::receive(&outside, LISTENERS) {
             proxy.start(listeners);
         }
+    }
+    if let (Some(publisher), Some((outside, inside))) = (publisher, publishing) {
+        // As above: an init that ends closes the channel, and requests fail instead of wait.
+        drop(inside);
+        publisher.start(Inside::new(outside));
     }
     let own = supervise(child, false);
     if let Some(proxy) = proxy {
@@ -172,11 +185,13 @@ pub fn in_namespaces(
 /// Forks the program as the init's only child. The init (the caller) supervises it, reports
 /// its status and exits, which ends the namespace; the program returns to exec. With a name
 /// guard, the program installs the guard's filter on itself and hands its listener to the
-/// init, which then answers the calls it mediates while it supervises.
+/// init, which then answers the calls it mediates while it supervises. With `requests`
+/// (`--publish`), the init also answers nono outside's requests for sockets.
 fn fork_program(
     report: Report,
     program_mask: &libc::sigset_t,
     guard: Option<NameGuard>,
+    requests: Option<OwnedFd>,
 ) -> Result<()> {
     let channel = match guard.as_ref().map(|_| fdpass::pair()).transpose() {
         Ok(channel) => channel,
@@ -190,6 +205,8 @@ fn fork_program(
         restore(program_mask);
         // SAFETY: the program does not need the report pipe.
         unsafe { libc::close(report.0) };
+        // Close-on-exec as well; the program never holds nono outside's channel.
+        drop(requests);
         if let Some((_, to_init)) = channel {
             // The last step before exec: from here on the init creates every name for us.
             let sent = notify::install()
@@ -202,56 +219,69 @@ fn fork_program(
         }
         return Ok(());
     }
-    let status = match (guard, channel) {
+    let guarding = match (guard, channel) {
         (Some(guard), Some((from_program, to_init))) => {
             drop(to_init);
-            match fdpass::receive(&from_program, GUARD_LISTENER).map(|mut fds| fds.remove(0)) {
-                Ok(listener) => supervise_guarding(child, listener, guard),
-                // The program did not start (it said why): wait for it.
-                Err(_) => supervise(child, true),
-            }
+            // Nothing comes when the program did not start (it said why): just wait for it.
+            fdpass::receive(&from_program, GUARD_LISTENER)
+                .ok()
+                .map(|mut fds| (fds.swap_remove(0), guard))
         }
-        _ => supervise(child, true),
+        _ => None,
+    };
+    let status = match (guarding, requests) {
+        (None, None) => supervise(child, true),
+        (guarding, requests) => supervise_serving(child, guarding, requests),
     };
     report.status(status);
     // SAFETY: leaving without running any destructor: the namespace ends with this process.
     unsafe { libc::_exit(0) }
 }
 
-/// [`supervise`] for the init, answering the name guard's calls as they come (a signalfd
-/// and the listener, polled together).
-fn supervise_guarding(child: libc::pid_t, listener: OwnedFd, mut guard: NameGuard) -> i32 {
+/// [`supervise`] for the init, serving while it waits: the name guard's calls (`guarding`:
+/// its listener and the guard) and nono outside's requests for sockets (`requests`), each as
+/// it comes (a signalfd and those descriptors, polled together).
+fn supervise_serving(
+    child: libc::pid_t,
+    mut guarding: Option<(OwnedFd, NameGuard)>,
+    mut requests: Option<OwnedFd>,
+) -> i32 {
     let set = signal_set();
     // SAFETY: a new signalfd for signals that are blocked already.
     let sfd = unsafe { libc::signalfd(-1, &set, libc::SFD_CLOEXEC) };
     if sfd < 0 {
         return supervise(child, true);
     }
-    let mut listening = true;
+    let poll_for = |fd: RawFd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     loop {
+        // A negative descriptor is skipped by poll: a service that has ended.
         let mut fds = [
-            libc::pollfd {
-                fd: sfd,
-                events: libc::POLLIN,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: if listening { listener.as_raw_fd() } else { -1 },
-                events: libc::POLLIN,
-                revents: 0,
-            },
+            poll_for(sfd),
+            poll_for(guarding.as_ref().map_or(-1, |(l, _)| l.as_raw_fd())),
+            poll_for(requests.as_ref().map_or(-1, AsRawFd::as_raw_fd)),
         ];
-        // SAFETY: poll reads and writes the two structs.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        // SAFETY: poll reads and writes the three structs.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), 3, -1) };
         if n < 0 {
             continue; // EINTR
         }
-        if fds[1].revents & libc::POLLIN != 0 {
-            if let Ok(req) = notify::Request::receive(&listener) {
-                guard.serve(&listener, req);
+        if let Some((listener, guard)) = guarding.as_mut() {
+            if fds[1].revents & libc::POLLIN != 0 {
+                if let Ok(req) = notify::Request::receive(listener) {
+                    guard.serve(listener, req);
+                }
+            } else if fds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+                guarding = None; // every process under the filter has ended
             }
-        } else if fds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0 {
-            listening = false; // every process under the filter has ended
+        }
+        if let Some(channel) = &requests {
+            if fds[2].revents != 0 && !publish::answer(channel) {
+                requests = None; // nono outside closed its end
+            }
         }
         if fds[0].revents & libc::POLLIN != 0 {
             // SAFETY: signalfd_siginfo is plain data filled by read.
