@@ -26,9 +26,12 @@ const SOCKET: &str = "a socket of the sandbox's network namespace";
 /// the Linux backend gives it the way to make sockets inside and tells it when to start.
 pub trait Publisher {
     /// Starts accepting on the host and relaying, without blocking: the caller goes on
-    /// supervising the program. Called in nono outside, before the program starts. Whatever
-    /// it runs ends with nono, when the program has ended.
+    /// supervising the program. Called in nono outside, before the program starts.
     fn start(&mut self, inside: Inside);
+    /// Called once the program (and with it everything in the sandbox) has ended, before nono
+    /// ends the way it did: lets what the program sent before it ended reach the host, for a
+    /// bounded time. Connections still open are cut when nono ends.
+    fn stop(&mut self);
 }
 
 /// nono outside's end of the channel to the init: the way to make sockets in the sandbox's

@@ -117,7 +117,7 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
 pub fn in_namespaces(
     plan: &Plan,
     mut proxy: Option<&mut dyn EgressProxy>,
-    publisher: Option<&mut dyn Publisher>,
+    mut publisher: Option<&mut dyn Publisher>,
     setup: impl FnOnce(&Report, Option<&OwnedFd>) -> Result<Option<NameGuard>>,
 ) -> Result<()> {
     let hand_off = proxy.as_ref().map(|_| fdpass::pair()).transpose()?;
@@ -166,7 +166,7 @@ pub fn in_namespaces(
             proxy.start(listeners);
         }
     }
-    if let (Some(publisher), Some((outside, inside))) = (publisher, publishing) {
+    if let (Some(publisher), Some((outside, inside))) = (publisher.as_deref_mut(), publishing) {
         // As above: an init that ends closes the channel, and requests fail instead of wait.
         drop(inside);
         publisher.start(Inside::new(outside));
@@ -174,6 +174,9 @@ pub fn in_namespaces(
     let own = supervise(child, false);
     if let Some(proxy) = proxy {
         proxy.stop();
+    }
+    if let Some(publisher) = publisher {
+        publisher.stop();
     }
     match read_report(read_end) {
         Some(Err(e)) => Err(e),
