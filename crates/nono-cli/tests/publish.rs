@@ -445,3 +445,52 @@ fn the_exit_status_passes_through_and_an_open_connection_does_not_hold_nono() {
     let _ = held.read_to_end(&mut rest);
     assert!(rest.is_empty());
 }
+
+#[test]
+fn the_program_holds_neither_the_channel_nor_the_hosts_listener() {
+    let f = Fixture::new();
+    let p = free_port().to_string();
+    // Its own socket is the positive control of the first line: a socket it holds is seen.
+    // Its own descriptor, taken with pidfd_getfd, is that of the second: the call works on a
+    // process the program may trace. The init's (pid 1) it may not take (EPERM: the init is
+    // not dumpable), whatever their number.
+    let code = r#"
+import ctypes, os, socket
+own = socket.socket()
+fds = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd") if os.path.exists(f"/proc/self/fd/{fd}")]
+print(sum(1 for target in fds if target.startswith("socket:")), "socket(s) of its own")
+libc = ctypes.CDLL(None, use_errno=True)
+def taken(pid, fds):
+    pidfd = os.pidfd_open(pid)
+    got, errors = 0, set()
+    for fd in fds:
+        if libc.syscall(438, pidfd, fd, 0) >= 0:
+            got += 1
+        else:
+            errors.add(ctypes.get_errno())
+    return f"{got} taken, errors {sorted(errors)}"
+print("its own:", taken(os.getpid(), [own.fileno()]))
+print("the init's:", taken(1, range(3, 1024)))
+"#;
+    let out = f
+        .nono([
+            "run",
+            "--allow",
+            ".",
+            "--net-block",
+            "--publish",
+            &p,
+            "--",
+            "/usr/bin/python3",
+            "-c",
+            code,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "1 socket(s) of its own\nits own: 1 taken, errors []\nthe init's: 0 taken, errors [1]\n",
+        "{}",
+        stderr(&out)
+    );
+}
