@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 /// - `echo TEXT`: answered `inside:PORT:TEXT`;
 /// - `sink N`: N bytes follow, a 4-byte big-endian counter; answered `ok N` or `bad N`;
 /// - `source N`: answered with N bytes of that counter;
+/// - `create NAME`: creates the file NAME, answered `created` or `refused ERRNO`;
 /// - `hold`: never answered, kept open;
 /// - `quit CODE`: answered `bye`, then the program exits with CODE.
 const SERVER: &str = r#"
@@ -39,6 +40,12 @@ def serve(conn, port):
         conn.sendall(f"{ok} {len(data)}\n".encode())
     elif verb == "source":
         conn.sendall(pattern(int(arg)))
+    elif verb == "create":
+        try:
+            open(arg, "w").close()
+            conn.sendall(b"created\n")
+        except OSError as e:
+            conn.sendall(f"refused {e.errno}\n".encode())
     elif verb == "hold":
         held.append(conn)
         return
@@ -319,6 +326,27 @@ fn publish_without_a_network_namespace_of_its_own_is_refused() {
     );
     assert!(!marker.exists(), "the program ran");
 
+    // Without user namespaces --net-block falls back to Unix sockets only: nothing to publish.
+    let degraded = [
+        "--allow",
+        ".",
+        "--net-block",
+        "--publish",
+        &p,
+        "--simulate-no-userns",
+        "--allow-degraded",
+    ];
+    let out = f.run_sh(&degraded, &touch);
+    assert_eq!(out.status.code(), Some(125));
+    assert!(
+        stderr(&out).contains(&format!(
+            "nono: --publish {p}: needs a network namespace of the program's own, which this run cannot have"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!marker.exists(), "the program ran");
+
     let out = f.run_sh(&["--allow", ".", "--net-block", "--publish", &p], &touch);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(marker.exists());
@@ -336,6 +364,16 @@ fn bad_ports_are_refused_by_value() {
         assert_eq!(out.status.code(), Some(125));
         assert_eq!(stderr(&out), format!("nono: --publish {value}: {why}\n"));
     }
+    // The proxy's port inside a filtered sandbox is not the program's to publish.
+    let out = f.run_sh(
+        &["--allow-domain", "example.test", "--publish", "3128"],
+        "true",
+    );
+    assert_eq!(out.status.code(), Some(125));
+    assert_eq!(
+        stderr(&out),
+        "nono: --publish 3128: nono's proxy listens on that port inside the sandbox\n"
+    );
 }
 
 #[test]
@@ -370,6 +408,8 @@ fn the_plan_shows_the_published_ports() {
             "--net-block",
             "--publish",
             "8000",
+            "--publish",
+            "8000",
             "--dry-run",
             "--json",
             "--",
@@ -377,6 +417,7 @@ fn the_plan_shows_the_published_ports() {
         ])
         .output()
         .unwrap();
+    // Once, however often it is given.
     let compact: String = stdout(&out).split_whitespace().collect();
     assert!(compact.contains(r#""published":[8000]"#), "{compact}");
     // Nothing is listened on for a dry run.
@@ -493,4 +534,26 @@ print("the init's:", taken(1, range(3, 1024)))
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_run_that_publishes_still_guards_protected_names() {
+    // The init serves the name guard and the relay's requests in one loop: both must work,
+    // in turn, in the same run. The twin's creation is the guard's positive control.
+    let f = Fixture::new();
+    let port = free_port();
+    let p = port.to_string();
+    let mut server = Server::start(
+        &f,
+        &flags(&["--net-block", "--publish", &p]),
+        &[port],
+        false,
+    );
+    server.ready(&f);
+    assert_eq!(ask(port, "echo a").unwrap(), format!("inside:{port}:a\n"));
+    assert_eq!(ask(port, "create .envrc").unwrap(), "refused 13\n");
+    assert_eq!(ask(port, "create envrc.twin").unwrap(), "created\n");
+    assert_eq!(ask(port, "echo b").unwrap(), format!("inside:{port}:b\n"));
+    assert!(!f.project.join(".envrc").exists());
+    assert!(f.project.join("envrc.twin").exists());
 }
