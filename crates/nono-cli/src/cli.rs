@@ -19,6 +19,9 @@ Examples:
                                             only that host, through nono's proxy
   nono run --allow . --allow-domain '*.example.org:443' --net-log net.jsonl -- sh
                                             names below example.org on 443; log each decision
+  nono run --allow . --net-block --publish 8000 -- npm run dev
+                                            no network, but the dev server on port 8000
+                                            is reachable on the host's 127.0.0.1:8000
   nono run --read ~/docs --allow . -- sh    read-only access to ~/docs
   nono run --allow . --dry-run -- npm test  show the plan, run nothing
   nono run --profile claude-code -- claude  a built-in profile: see nono profile list
@@ -129,6 +132,10 @@ pub struct SandboxArgs {
     /// Filter the network: refuse NAME (or *.NAME) even when --allow-domain covers it.
     #[arg(long, value_name = "NAME[:PORT]", value_parser = non_empty("an empty name"))]
     pub deny_domain: Vec<String>,
+    /// With --net-block or a filtered network: make the program's server on 127.0.0.1:PORT of
+    /// its own loopback reachable on the host's 127.0.0.1:PORT, relayed by nono.
+    #[arg(long, value_name = "PORT", value_parser = parse_port)]
+    pub publish: Vec<u16>,
     /// Keep environment variable NAME although it looks secret or injects code.
     #[arg(long, value_name = "NAME", value_parser = non_empty("an empty name"))]
     pub env_allow: Vec<String>,
@@ -256,6 +263,15 @@ fn parse_keep_fd(text: &str) -> Result<i32, String> {
         Ok(fd) if fd > 2 => Ok(fd),
         _ if text.is_empty() => Err("an empty descriptor number".into()),
         _ => Err("not a descriptor number (3 or above)".into()),
+    }
+}
+
+fn parse_port(text: &str) -> Result<u16, String> {
+    match text.parse::<u32>() {
+        Ok(port @ 1..=65535) => Ok(port as u16),
+        Ok(_) => Err("not a port (1 to 65535)".into()),
+        _ if text.is_empty() => Err("an empty port".into()),
+        _ => Err("not a port number (1 to 65535)".into()),
     }
 }
 

@@ -6,6 +6,7 @@ mod egress;
 mod man;
 mod policy;
 mod profile_cmd;
+mod publish;
 mod render;
 mod run;
 mod usage;

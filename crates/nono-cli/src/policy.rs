@@ -51,6 +51,7 @@ fn flags_policy(args: &SandboxArgs) -> Result<Policy> {
         net_block: args.net_block,
         egress,
         testing_resolve: args.testing_resolve.clone(),
+        publish: args.publish.clone(),
         allow_degraded: args.allow_degraded,
         env_allow: args.env_allow.clone(),
         env_set: args.env_set.clone(),

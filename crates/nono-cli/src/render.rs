@@ -259,6 +259,17 @@ pub fn plan_text(plan: &Plan, exe: Option<&PathBuf>, command: &[OsString]) -> St
 }
 
 fn network_text(plan: &Plan) -> String {
+    let mut out = filter_text(plan);
+    for port in &plan.network.published {
+        let _ = write!(
+            out,
+            "\n  publish 127.0.0.1:{port} of the sandbox on the host's 127.0.0.1:{port} (--publish {port}), relayed by nono"
+        );
+    }
+    out
+}
+
+fn filter_text(plan: &Plan) -> String {
     let Some(filter) = &plan.network.filter else {
         return network_mode(plan).into();
     };

@@ -56,6 +56,8 @@ pub fn run(args: RunArgs) -> Result<u8> {
     }
     let exe = exe?;
     let mut proxy = crate::egress::Proxy::for_plan(&plan, args.net_log.as_deref())?;
+    // Before anything is made or run: a published port the host cannot give stops the run.
+    let mut relay = crate::publish::Relay::for_plan(&plan)?;
     loop {
         executable_inside(&plan, &exe, &machine.cwd)?;
         warn(&plan, &machine.cwd);
@@ -64,7 +66,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
             eprintln!("nono: {line}");
         }
         let cap_file = nono::prepare::prepare(&plan)?;
-        match apply(&plan, &cap_file, proxy.as_mut()) {
+        match apply(&plan, &cap_file, proxy.as_mut(), relay.as_mut()) {
             Ok(()) => break,
             // The kernel or a security module would not let the view be built: plan again
             // without it, which refuses unless --allow-degraded accepts the loss.
@@ -122,22 +124,27 @@ fn warn(plan: &Plan, cwd: &Path) {
     }
 }
 
+/// What nono outside serves for the sandbox while the program runs.
+type Proxy<'a> = Option<&'a mut crate::egress::Proxy>;
+type Relay<'a> = Option<&'a mut crate::publish::Relay>;
+
 #[cfg(target_os = "linux")]
-fn apply(plan: &Plan, cap_file: &[u8], proxy: Option<&mut crate::egress::Proxy>) -> Result<()> {
+fn apply(plan: &Plan, cap_file: &[u8], proxy: Proxy, relay: Relay) -> Result<()> {
     nono::linux::apply(
         plan,
         cap_file,
         proxy.map(|p| p as &mut dyn nono::linux::EgressProxy),
+        relay.map(|r| r as &mut dyn nono::linux::Publisher),
     )
 }
 
 #[cfg(target_os = "macos")]
-fn apply(plan: &Plan, _cap_file: &[u8], _proxy: Option<&mut crate::egress::Proxy>) -> Result<()> {
+fn apply(plan: &Plan, _cap_file: &[u8], _proxy: Proxy, _relay: Relay) -> Result<()> {
     nono::macos::apply(plan)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn apply(_plan: &Plan, _cap_file: &[u8], _proxy: Option<&mut crate::egress::Proxy>) -> Result<()> {
+fn apply(_plan: &Plan, _cap_file: &[u8], _proxy: Proxy, _relay: Relay) -> Result<()> {
     Err(Error::refused(
         "this operating system has no sandbox backend; nothing was run",
     ))

@@ -22,6 +22,9 @@ pub struct Policy {
     /// Names the proxy resolves from this table instead of DNS (a hidden testing flag, for
     /// tests without a network): each address must lie in an `--allow-cidr` range.
     pub testing_resolve: Vec<(String, IpAddr)>,
+    /// Ports of the sandbox's loopback to publish on the host's (`--publish`), in the order
+    /// given.
+    pub publish: Vec<u16>,
     /// Whether to run even if the kernel cannot give every protection (`--allow-degraded`).
     pub allow_degraded: bool,
     /// Variables to keep although the environment table would strip them (`--env-allow`).

@@ -179,11 +179,43 @@ fn network(policy: &Policy, layers: &Layers) -> Result<Network> {
         (true, true) => SocketPolicy::Local,
         (true, false) => SocketPolicy::UnixOnly,
     };
+    let published = published(policy, layers)?;
     Ok(Network {
         blocked: policy.net_block,
         sockets,
         filter,
+        published,
     })
+}
+
+/// The ports `--publish` exposes, each once. Publishing needs a network namespace of the
+/// program's own: without one the program shares the host's network, and its servers are on
+/// the host's loopback already.
+fn published(policy: &Policy, layers: &Layers) -> Result<Vec<u16>> {
+    let mut ports = Vec::new();
+    for &port in &policy.publish {
+        let refuse = |why: &str| Err(Error::refused(format!("--publish {port}: {why}")));
+        if port == 0 {
+            return refuse("not a port (1 to 65535)");
+        }
+        if !policy.needs_network_namespace() {
+            return refuse(
+                "the program shares the host's network (no --net-block, --allow-domain, --deny-domain or --allow-cidr), so its servers are reachable from the host without it",
+            );
+        }
+        if !layers.network_namespace {
+            return refuse(
+                "needs a network namespace of the program's own, which this run cannot have (no user namespaces, a nested sandbox, or macOS)",
+            );
+        }
+        if policy.filters_network() && port == crate::plan::PROXY_PORT {
+            return refuse("nono's proxy listens on that port inside the sandbox");
+        }
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+    }
+    Ok(ports)
 }
 
 /// The testing resolver's table. An address outside every `--allow-cidr` range is refused:

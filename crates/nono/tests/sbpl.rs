@@ -112,6 +112,7 @@ fn plan(grants: Vec<Rule>, sensitive: Vec<SensitivePath>, net_block: bool) -> Pl
                 SocketPolicy::Any
             },
             filter: None,
+            published: Vec::new(),
         },
         env: Vec::new(),
         tmpdir: TMPDIR.into(),

@@ -1,9 +1,11 @@
 //! Handing descriptors between the processes of a run over a Unix socket pair (SCM_RIGHTS):
 //! the name guard's listener from the program to the init, and the egress proxy's listening
-//! sockets from the init, inside the sandbox's network namespace, to nono outside.
+//! sockets and `--publish`'s sockets from the init, inside the sandbox's network namespace,
+//! to nono outside.
 
 use super::sys::check;
 use crate::error::{Error, Result};
+use rustix::net::SendFlags;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 
 /// The most descriptors one message carries.
@@ -28,19 +30,26 @@ pub fn pair() -> Result<(OwnedFd, OwnedFd)> {
 
 /// Sends `fds` (at most four) over `socket` in one message; `what` names them in the error.
 pub fn send(socket: &OwnedFd, fds: &[OwnedFd], what: &str) -> Result<()> {
-    use rustix::net::{sendmsg, SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
+    send_with(socket, fds, SendFlags::NOSIGNAL)
+        .map_err(|e| Error::refused(format!("cannot hand over {what}: {e}")))
+}
+
+/// [`send`] that fails with `EAGAIN` rather than wait for room in the socket's buffer: for
+/// the init, which must never block on nono outside. `fds` may be empty (a message without
+/// descriptors, which [`receive`] reports as an error).
+pub fn send_nowait(socket: &OwnedFd, fds: &[OwnedFd]) -> rustix::io::Result<()> {
+    send_with(socket, fds, SendFlags::NOSIGNAL | SendFlags::DONTWAIT)
+}
+
+fn send_with(socket: &OwnedFd, fds: &[OwnedFd], flags: SendFlags) -> rustix::io::Result<()> {
+    use rustix::net::{sendmsg, SendAncillaryBuffer, SendAncillaryMessage};
     let borrowed: Vec<_> = fds.iter().map(AsFd::as_fd).take(MAX).collect();
     let mut space = [std::mem::MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(MAX))];
     let mut control = SendAncillaryBuffer::new(&mut space);
-    control.push(SendAncillaryMessage::ScmRights(&borrowed));
-    sendmsg(
-        socket,
-        &[std::io::IoSlice::new(b"F")],
-        &mut control,
-        SendFlags::empty(),
-    )
-    .map(|_| ())
-    .map_err(|e| Error::refused(format!("cannot hand over {what}: {e}")))
+    if !borrowed.is_empty() {
+        control.push(SendAncillaryMessage::ScmRights(&borrowed));
+    }
+    sendmsg(socket, &[std::io::IoSlice::new(b"F")], &mut control, flags).map(|_| ())
 }
 
 /// Receives the descriptors of one [`send`]; an error if the other end closed without

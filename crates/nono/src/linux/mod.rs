@@ -11,6 +11,7 @@ mod landlock;
 mod namespace;
 mod notify;
 mod process;
+mod publish;
 mod seccomp;
 mod supervise;
 mod sys;
@@ -21,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::plan::Plan;
 
 pub use egress::EgressProxy;
+pub use publish::{Inside, Publisher};
 
 /// Applies every layer of `plan`. Returns in the process that must exec the program: with a
 /// view that is the second process of new namespaces, and nono itself stays outside as its
@@ -28,12 +30,25 @@ pub use egress::EgressProxy;
 /// sandbox from being built. On error nothing has been exec'd and the caller must exit
 /// without running the program. `cap_file` is the plan's JSON form, for the view's copy.
 /// `proxy` serves a filtered network (the plan's [`crate::plan::Filter`]), from nono outside;
-/// a filtered plan without one is refused.
-pub fn apply(plan: &Plan, cap_file: &[u8], proxy: Option<&mut dyn EgressProxy>) -> Result<()> {
+/// a filtered plan without one is refused. `publisher` relays the plan's published ports
+/// ([`crate::plan::Network::published`]) from the host; a plan that publishes without one
+/// is refused.
+pub fn apply(
+    plan: &Plan,
+    cap_file: &[u8],
+    proxy: Option<&mut dyn EgressProxy>,
+    publisher: Option<&mut dyn Publisher>,
+) -> Result<()> {
     let filter = plan.network.filter.as_ref();
     if filter.is_some() && (proxy.is_none() || !plan.layers.network_namespace) {
         return Err(Error::refused(
             "a filtered network needs nono's proxy and a network namespace of its own",
+        ));
+    }
+    let publishes = !plan.network.published.is_empty();
+    if publishes && (publisher.is_none() || !plan.layers.network_namespace || plan.view.is_none()) {
+        return Err(Error::refused(
+            "--publish needs nono's relay and a network namespace of the program's own",
         ));
     }
     if plan.view.is_none() {
@@ -42,7 +57,8 @@ pub fn apply(plan: &Plan, cap_file: &[u8], proxy: Option<&mut dyn EgressProxy>) 
     }
     let (uid, gid) = crate::machine::probe::ids();
     let proxy = if filter.is_some() { proxy } else { None };
-    supervise::in_namespaces(plan, proxy, |_report, to_outside| {
+    let publisher = if publishes { publisher } else { None };
+    supervise::in_namespaces(plan, proxy, publisher, |_report, to_outside| {
         namespace::map_ids(uid, gid)?;
         // The init holds the pipe to nono outside: the program, its child in the same
         // Landlock domain, must not reach it through /proc/1/fd. (Not before the id maps,

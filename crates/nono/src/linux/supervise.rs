@@ -11,6 +11,7 @@ use super::egress::{EgressProxy, LISTENERS};
 use super::fdpass;
 use super::guard::NameGuard;
 use super::notify;
+use super::publish::{self, Inside, Publisher};
 use super::sys::check;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plan::Plan;
@@ -114,12 +115,18 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
 /// With `proxy` (filtered mode), `setup` gets a socket on which to send the listening
 /// sockets it made inside (see `egress`); nono outside starts the proxy on them before it
 /// supervises, and stops it when the program has ended.
+///
+/// With `publisher` (`--publish`), the init answers nono outside's requests for sockets
+/// inside while it supervises (see `publish`); nono outside starts the publisher before it
+/// supervises.
 pub fn in_namespaces(
     plan: &Plan,
     mut proxy: Option<&mut dyn EgressProxy>,
+    mut publisher: Option<&mut dyn Publisher>,
     setup: impl FnOnce(&Report, Option<&OwnedFd>) -> Result<Option<NameGuard>>,
 ) -> Result<()> {
     let hand_off = proxy.as_ref().map(|_| fdpass::pair()).transpose()?;
+    let publishing = publisher.as_ref().map(|_| fdpass::pair()).transpose()?;
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills two descriptors.
     check(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })
@@ -146,11 +153,12 @@ pub fn in_namespaces(
         unsafe { libc::close(read_end) };
         let report = Report(write_end);
         let to_outside = hand_off.map(|(_, inside)| inside);
+        let requests = publishing.map(|(_, inside)| inside);
         let guard = match die_with_parent().and_then(|_| setup(&report, to_outside.as_ref())) {
             Ok(guard) => guard,
             Err(e) => report.failed(&e),
         };
-        return fork_program(report, &old_mask, guard);
+        return fork_program(report, &old_mask, guard, requests);
     }
     // nono outside keeps them blocked too: its supervision loop waits for them.
     // SAFETY: closing our copy of the write end, so a crashed init reads as end of file.
@@ -163,9 +171,17 @@ pub fn in_namespaces(
             proxy.start(listeners);
         }
     }
+    if let (Some(publisher), Some((outside, inside))) = (publisher.as_deref_mut(), publishing) {
+        // As above: an init that ends closes the channel, and requests fail instead of wait.
+        drop(inside);
+        publisher.start(Inside::new(outside));
+    }
     let outcome = await_init(child, read_end);
     if let Some(proxy) = proxy {
         proxy.stop();
+    }
+    if let Some(publisher) = publisher {
+        publisher.stop();
     }
     match outcome {
         Outcome::Report(Err(e)) => Err(e),
@@ -191,7 +207,7 @@ fn await_init(child: libc::pid_t, report: RawFd) -> Outcome {
         return read_report(report).map_or(Outcome::Ended(own), Outcome::Report);
     };
     loop {
-        let (signal, events) = signals.poll(Some(report));
+        let (signal, [events]) = signals.poll([report]);
         if events & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
             return match read_report(report) {
                 Some(report) => Outcome::Report(report),
@@ -256,11 +272,13 @@ fn end_the_others() {
 /// Forks the program as the init's only child. The init (the caller) supervises it, reports
 /// its status and exits, which ends the namespace; the program returns to exec. With a name
 /// guard, the program installs the guard's filter on itself and hands its listener to the
-/// init, which then answers the calls it mediates while it supervises.
+/// init, which then answers the calls it mediates while it supervises. With `requests`
+/// (`--publish`), the init also answers nono outside's requests for sockets.
 fn fork_program(
     report: Report,
     program_mask: &libc::sigset_t,
     guard: Option<NameGuard>,
+    requests: Option<OwnedFd>,
 ) -> Result<()> {
     let channel = match guard.as_ref().map(|_| fdpass::pair()).transpose() {
         Ok(channel) => channel,
@@ -274,6 +292,8 @@ fn fork_program(
         restore(program_mask);
         // SAFETY: the program does not need the report pipe.
         unsafe { libc::close(report.0) };
+        // Close-on-exec as well; the program never holds nono outside's channel.
+        drop(requests);
         if let Some((_, to_init)) = channel {
             // The last step before exec: from here on the init creates every name for us.
             let sent = notify::install()
@@ -289,16 +309,19 @@ fn fork_program(
         std::mem::forget(guard);
         return Ok(());
     }
-    let status = match (guard, channel) {
+    let guarding = match (guard, channel) {
         (Some(guard), Some((from_program, to_init))) => {
             drop(to_init);
-            match fdpass::receive(&from_program, GUARD_LISTENER).map(|mut fds| fds.remove(0)) {
-                Ok(listener) => supervise_guarding(child, listener, guard),
-                // The program did not start (it said why): wait for it.
-                Err(_) => supervise(child, true),
-            }
+            // Nothing comes when the program did not start (it said why): just wait for it.
+            fdpass::receive(&from_program, GUARD_LISTENER)
+                .ok()
+                .map(|mut fds| (fds.swap_remove(0), guard))
         }
-        _ => supervise(child, true),
+        _ => None,
+    };
+    let status = match (guarding, requests) {
+        (None, None) => supervise(child, true),
+        (guarding, requests) => supervise_serving(child, guarding, requests),
     };
     end_the_others();
     report.status(status);
@@ -306,21 +329,36 @@ fn fork_program(
     unsafe { libc::_exit(0) }
 }
 
-/// [`supervise`] for the init, answering the name guard's calls as they come (signals and
-/// the listener, polled together).
-fn supervise_guarding(child: libc::pid_t, listener: OwnedFd, mut guard: NameGuard) -> i32 {
+/// [`supervise`] for the init, serving while it waits: the name guard's calls (`guarding`:
+/// its listener and the guard) and nono outside's requests for sockets (`requests`), each as
+/// it comes (signals and those descriptors, polled together).
+fn supervise_serving(
+    child: libc::pid_t,
+    mut guarding: Option<(OwnedFd, NameGuard)>,
+    mut requests: Option<OwnedFd>,
+) -> i32 {
     let Some(signals) = Signals::open() else {
         return supervise(child, true);
     };
-    let mut listening = true;
     loop {
-        let (signal, events) = signals.poll(listening.then(|| listener.as_raw_fd()));
-        if events & libc::POLLIN != 0 {
-            if let Ok(req) = notify::Request::receive(&listener) {
-                guard.serve(&listener, req);
+        // A service that has ended is not polled (-1).
+        let (signal, [guard_events, request_events]) = signals.poll([
+            guarding.as_ref().map_or(-1, |(l, _)| l.as_raw_fd()),
+            requests.as_ref().map_or(-1, AsRawFd::as_raw_fd),
+        ]);
+        if let Some((listener, guard)) = guarding.as_mut() {
+            if guard_events & libc::POLLIN != 0 {
+                if let Ok(req) = notify::Request::receive(listener) {
+                    guard.serve(listener, req);
+                }
+            } else if guard_events & (libc::POLLHUP | libc::POLLERR) != 0 {
+                guarding = None; // every process under the filter has ended
             }
-        } else if events & (libc::POLLHUP | libc::POLLERR) != 0 {
-            listening = false; // every process under the filter has ended
+        }
+        if let Some(channel) = &requests {
+            if request_events != 0 && !publish::answer(channel) {
+                requests = None; // nono outside closed its end
+            }
         }
         match signal {
             Some((libc::SIGCHLD, _)) => {
@@ -337,7 +375,7 @@ fn supervise_guarding(child: libc::pid_t, listener: OwnedFd, mut guard: NameGuar
     }
 }
 
-/// The supervised signals (blocked already) as a descriptor, to poll with another one.
+/// The supervised signals (blocked already) as a descriptor, to poll with others.
 struct Signals(OwnedFd);
 
 impl Signals {
@@ -350,24 +388,24 @@ impl Signals {
         (fd >= 0).then(|| Signals(unsafe { OwnedFd::from_raw_fd(fd) }))
     }
 
-    /// Waits for a signal or for `other` to be ready. Returns the signal taken, if any, with
-    /// its `si_code`, and the events of `other`.
-    fn poll(&self, other: Option<RawFd>) -> (Option<(libc::c_int, i32)>, libc::c_short) {
-        let mut fds = [
-            libc::pollfd {
-                fd: self.0.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: other.unwrap_or(-1),
-                events: libc::POLLIN,
-                revents: 0,
-            },
-        ];
-        // SAFETY: poll reads and writes the two structs.
-        if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
-            return (None, 0); // EINTR
+    /// Waits for a signal or for one of `others` to be ready (a negative one is skipped).
+    /// Returns the signal taken, if any, with its `si_code`, and the events of each of
+    /// `others`.
+    fn poll<const N: usize>(
+        &self,
+        others: [RawFd; N],
+    ) -> (Option<(libc::c_int, i32)>, [libc::c_short; N]) {
+        let entry = |fd: RawFd| libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let mut fds: Vec<libc::pollfd> = std::iter::once(entry(self.0.as_raw_fd()))
+            .chain(others.map(entry))
+            .collect();
+        // SAFETY: poll reads and writes the structs of `fds`, as many as it holds.
+        if unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) } < 0 {
+            return (None, [0; N]); // EINTR
         }
         let mut signal = None;
         if fds[0].revents & libc::POLLIN != 0 {
@@ -386,7 +424,7 @@ impl Signals {
                 signal = Some((info.ssi_signo as libc::c_int, info.ssi_code));
             }
         }
-        (signal, fds[1].revents)
+        (signal, std::array::from_fn(|i| fds[i + 1].revents))
     }
 }
 

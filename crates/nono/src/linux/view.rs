@@ -634,6 +634,7 @@ mod tests {
                 blocked: false,
                 sockets: SocketPolicy::Any,
                 filter: None,
+                published: Vec::new(),
             },
             env: Vec::new(),
             tmpdir: "/tmp".into(),

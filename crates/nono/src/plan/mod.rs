@@ -295,6 +295,10 @@ pub struct Network {
     /// rules allow (`--allow-domain`, `--deny-domain`, `--allow-cidr`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Filter>,
+    /// Ports of the sandbox's own loopback that nono outside publishes on the host's
+    /// loopback, the same number on both (`--publish`): only with a network namespace.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub published: Vec<u16>,
 }
 
 /// Socket families a program may create, enforced by seccomp.

@@ -184,6 +184,7 @@ mod tests {
                 blocked: false,
                 sockets: SocketPolicy::Any,
                 filter: None,
+                published: Vec::new(),
             },
             env: Vec::new(),
             tmpdir: "/tmp".into(),

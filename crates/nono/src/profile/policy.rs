@@ -42,6 +42,7 @@ pub fn to_policy(profile: &Profile, flags: &Policy, home: &Path, cwd: &Path) -> 
             cidrs: values(&profile.allow_cidrs),
         },
         testing_resolve: flags.testing_resolve.clone(),
+        publish: flags.publish.clone(),
         allow_degraded: flags.allow_degraded,
         env_allow: values(&profile.env_allow),
         env_set: Vec::new(),
