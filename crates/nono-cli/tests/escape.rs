@@ -517,7 +517,7 @@ fn interactive_shells_keep_job_control_resizes_and_exit_status() {
 /// and that holds the FIFO `alive` open for writing until it has ended; the program ends once
 /// that process has started.
 const LEAVE_A_PROCESS: &str = r#"/usr/bin/python3 -c 'import time; x = b"x" * (300 << 20); f = open("alive", "wb", buffering=0); open("started", "w").close(); time.sleep(1000)' </dev/null >/dev/null 2>&1 &
-while [ ! -e started ]; do sleep 0.01; done; exit 7"#;
+echo $! > left; while [ ! -e started ]; do sleep 0.01; done; exit 7"#;
 
 /// Whether a process still holds the FIFO `fifo` open for writing (read at once: would
 /// block, where without a writer it reads as end of file).
@@ -552,9 +552,8 @@ fn nothing_the_program_started_outlives_nono() {
     let bare = f.bare_sh(LEAVE_A_PROCESS);
     assert_eq!(bare.status.code(), Some(7));
     let outlived = held(&fifo);
-    let _ = Command::new("pkill")
-        .args(["-f", "open(\"alive\""])
-        .status();
+    let left = read(&f.project.join("left"));
+    let _ = Command::new("kill").arg(left.trim()).status();
     assert!(
         outlived,
         "control: without nono the process outlives the shell"
