@@ -57,6 +57,10 @@ pub fn apply(
     }
     let (uid, gid) = crate::machine::probe::ids();
     let proxy = if filter.is_some() { proxy } else { None };
+    // Worked out here, before the init is forked: what a new process allocates first lands on
+    // pages it shares with its parent, and each costs it a copy.
+    let steps = view::steps(plan);
+    let guard = guard::NameGuard::new(plan);
     let publisher = if publishes { publisher } else { None };
     supervise::in_namespaces(plan, proxy, publisher, |_report, to_outside| {
         namespace::map_ids(uid, gid)?;
@@ -64,14 +68,13 @@ pub fn apply(
         // Landlock domain, must not reach it through /proc/1/fd. (Not before the id maps,
         // which a process that is not dumpable cannot write.)
         process::not_dumpable()?;
-        view::build(plan, cap_file)?;
+        view::build(plan, &steps, cap_file)?;
         if plan.layers.network_namespace {
             namespace::loopback_up()?;
         }
         if let (Some(filter), Some(to_outside)) = (filter, to_outside) {
             egress::hand_over(filter, to_outside)?;
         }
-        let guard = guard::NameGuard::new(plan);
         confine(plan, true)?;
         Ok((!guard.is_empty()).then_some(guard))
     })

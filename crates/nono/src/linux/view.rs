@@ -256,14 +256,14 @@ const NEW: &str = "/new";
 const EMPTY_DIR: &str = "/empty-dir";
 const EMPTY_FILE: &str = "/empty-file";
 
-/// Builds the view of `plan` and makes it this process's root, then enters the working
-/// directory. Called in the first process of new user, mount and PID namespaces.
-pub(super) fn build(plan: &Plan, cap_file: &[u8]) -> Result<()> {
-    let steps = steps(plan);
+/// Carries out `steps` (the view of `plan`, from [`steps`]) and makes the result this
+/// process's root, then enters the working directory. Called in the first process of new
+/// user, mount and PID namespaces.
+pub(super) fn build(plan: &Plan, steps: &[Step], cap_file: &[u8]) -> Result<()> {
     stage()?;
     let mut skeletons = Vec::new();
     let mut made = Made::default();
-    for step in &steps {
+    for step in steps {
         carry_out(step, cap_file, &mut made)?;
         if let Step::Skeleton { at, .. } = step {
             // Held by descriptor: a bind may cover the path later (a grant of `/`).
