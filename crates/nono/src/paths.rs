@@ -106,9 +106,9 @@ pub struct Resolver {
     dirs: std::collections::HashMap<Vec<u8>, usize>,
     /// The directories met: where each leads and the links on the way. The root is first.
     known: Vec<Resolved>,
-    /// Directories asked about more than once, listed: one `getdents` answers for all their
-    /// entries (the sensitive table names dozens in the home and `~/.config`, most absent).
-    /// Keyed by the canonical path.
+    /// Directories asked about, and those asked about often, listed: one `getdents` answers
+    /// for all their entries (the sensitive table names hundreds in the home and dozens in
+    /// `~/.config`, most absent). Keyed by the canonical path.
     listings: std::collections::HashMap<Vec<u8>, Listing>,
     /// The directory of `dirs` found last, and its place: names are mostly asked about in
     /// runs under one directory (`~`, `~/.config`), and comparing is cheaper than hashing.
@@ -145,12 +145,89 @@ enum Found {
 
 /// What is known of a directory's entries.
 enum Listing {
-    /// Asked about once: an `lstat` was cheaper than a listing.
-    Once,
-    /// Each entry's name and type (`None`: the file system did not say), sorted by name.
-    Entries(Vec<(OsString, Option<std::fs::FileType>)>),
+    /// Asked about this many times, each answered by an `lstat`: until a directory has been
+    /// asked about [`LIST_AFTER`] times, a listing costs more than it saves (`/etc` holds
+    /// some 150 entries, the planner asks about a dozen).
+    Asked(u8),
+    /// Its entries, read at once.
+    Entries(Names),
     /// It cannot be listed (no read permission): ask entry by entry.
     Unlisted,
+}
+
+/// How many names of a directory are looked up one by one before it is listed.
+const LIST_AFTER: u8 = 8;
+
+/// What a listing says of an entry (`None` where the file system did not say).
+#[derive(Clone, Copy)]
+enum Kind {
+    Dir,
+    Symlink,
+    Other,
+}
+
+impl Kind {
+    fn of(file_type: std::fs::FileType) -> Kind {
+        if file_type.is_symlink() {
+            Kind::Symlink
+        } else if file_type.is_dir() {
+            Kind::Dir
+        } else {
+            Kind::Other
+        }
+    }
+}
+
+/// A directory's entries: their names in one buffer (no allocation per name), and each
+/// name's place in it with its type, sorted by name.
+struct Names {
+    bytes: Vec<u8>,
+    entries: Vec<(u32, u32, Option<Kind>)>,
+}
+
+impl Names {
+    /// Lists `dir`; `None` if it cannot be, or not to the end (a partial listing would call
+    /// present names absent).
+    fn read(dir: &Path) -> Option<Names> {
+        use rustix::fs::{FileType, Mode, OFlags, RawDir};
+        let fd = rustix::fs::open(
+            dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        let mut buf = Vec::with_capacity(32 << 10);
+        let mut raw = RawDir::new(fd, buf.spare_capacity_mut());
+        let mut bytes = Vec::new();
+        let mut entries = Vec::new();
+        while let Some(entry) = raw.next() {
+            let entry = entry.ok()?;
+            let name = entry.file_name().to_bytes();
+            if name == b"." || name == b".." {
+                continue;
+            }
+            let kind = match entry.file_type() {
+                FileType::Directory => Some(Kind::Dir),
+                FileType::Symlink => Some(Kind::Symlink),
+                FileType::Unknown => None,
+                _ => Some(Kind::Other),
+            };
+            let start = u32::try_from(bytes.len()).ok()?;
+            bytes.extend_from_slice(name);
+            entries.push((start, u32::try_from(bytes.len()).ok()?, kind));
+        }
+        let name = |&(start, end, _): &(u32, u32, Option<Kind>)| start as usize..end as usize;
+        entries.sort_unstable_by(|a, b| bytes[name(a)].cmp(&bytes[name(b)]));
+        Some(Names { bytes, entries })
+    }
+
+    /// `None` if there is no entry `name`, else what the listing says of its type.
+    fn get(&self, name: &[u8]) -> Option<Option<Kind>> {
+        self.entries
+            .binary_search_by(|&(start, end, _)| self.bytes[start as usize..end as usize].cmp(name))
+            .ok()
+            .map(|i| self.entries[i].2)
+    }
 }
 
 /// A path resolved by [`Resolver`].
@@ -232,12 +309,12 @@ impl Resolver {
         let kind = match listed {
             Some(None) => return None, // not in the directory's listing
             Some(Some(Some(kind))) => kind,
-            _ => std::fs::symlink_metadata(&here).ok()?.file_type(),
+            _ => Kind::of(std::fs::symlink_metadata(&here).ok()?.file_type()),
         };
-        if !kind.is_symlink() {
+        if !matches!(kind, Kind::Symlink) {
             return Some(Resolved {
                 path: here,
-                dir: kind.is_dir(),
+                dir: matches!(kind, Kind::Dir),
                 links: parent.links.clone(),
             });
         }
@@ -265,6 +342,19 @@ impl Resolver {
         Some(resolved)
     }
 
+    /// Whether the canonical directory `dir` has an entry `name`, from its listing (read now
+    /// if it was not yet: for a caller about to ask about many of its names); `None` if it
+    /// cannot be listed.
+    pub fn has_entry(&mut self, dir: &Path, name: &OsStr) -> Option<bool> {
+        let key = dir.as_os_str().as_bytes();
+        if let None | Some(Listing::Asked(_)) = self.listings.get(key) {
+            // Asked about often enough: the next ask lists it.
+            self.listings
+                .insert(key.to_vec(), Listing::Asked(LIST_AFTER));
+        }
+        Self::listed(&mut self.listings, dir, name).map(|entry| entry.is_some())
+    }
+
     /// What the listing of `dir` says of `name`: `None` if `dir` is not listed (ask the file
     /// system), `Some(None)` if it has no such entry, `Some(Some(None))` if its type is
     /// unknown.
@@ -272,37 +362,25 @@ impl Resolver {
         listings: &mut std::collections::HashMap<Vec<u8>, Listing>,
         dir: &Path,
         name: &OsStr,
-    ) -> Option<Option<Option<std::fs::FileType>>> {
+    ) -> Option<Option<Option<Kind>>> {
         let key = dir.as_os_str().as_bytes();
-        let listing = match listings.get(key) {
+        match listings.get_mut(key) {
             None => {
-                listings.insert(key.to_vec(), Listing::Once);
+                listings.insert(key.to_vec(), Listing::Asked(1));
                 return None;
             }
-            Some(Listing::Once) => {
-                let listing = match std::fs::read_dir(dir) {
-                    Ok(entries) => {
-                        let mut entries: Vec<_> = entries
-                            .flatten()
-                            .map(|e| (e.file_name(), e.file_type().ok()))
-                            .collect();
-                        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                        Listing::Entries(entries)
-                    }
-                    Err(_) => Listing::Unlisted,
-                };
-                listings.insert(key.to_vec(), listing);
-                listings.get(key)?
+            Some(Listing::Asked(asked)) if *asked < LIST_AFTER => {
+                *asked += 1;
+                return None;
             }
-            Some(listing) => listing,
-        };
-        match listing {
-            Listing::Entries(entries) => Some(
-                entries
-                    .binary_search_by(|(entry, _)| entry.as_os_str().cmp(name))
-                    .ok()
-                    .map(|i| entries[i].1),
-            ),
+            Some(Listing::Asked(_)) => {
+                let listing = Names::read(dir).map_or(Listing::Unlisted, Listing::Entries);
+                listings.insert(key.to_vec(), listing);
+            }
+            Some(_) => {}
+        }
+        match listings.get(key)? {
+            Listing::Entries(names) => Some(names.get(name.as_bytes())),
             _ => None,
         }
     }
@@ -583,5 +661,47 @@ mod tests {
     fn planned_paths_keep_the_missing_tail() {
         let planned = canonical_or_planned(Path::new("/proc/self/../nonexistent-nono/x"));
         assert!(planned.ends_with("nonexistent-nono/x"), "{planned:?}");
+    }
+
+    /// The resolver answers as the kernel does, whether it looks a name up by itself or from
+    /// its directory's listing (after `LIST_AFTER` names of the same directory): files,
+    /// directories, symlinks to each, dangling and looping symlinks, absent names.
+    #[test]
+    fn the_resolver_agrees_with_the_kernel_before_and_after_listing() {
+        let dir = std::env::temp_dir().join(format!("nono-resolver-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("d/inner")).unwrap();
+        std::fs::write(dir.join("f"), "x").unwrap();
+        std::os::unix::fs::symlink("d", dir.join("to-dir")).unwrap();
+        std::os::unix::fs::symlink(dir.join("f"), dir.join("to-file")).unwrap();
+        std::os::unix::fs::symlink("nowhere", dir.join("dangling")).unwrap();
+        std::os::unix::fs::symlink("loop", dir.join("loop")).unwrap();
+        let dir = canonical(&dir).unwrap();
+        let names = [
+            "f",
+            "d",
+            "to-dir",
+            "to-file",
+            "dangling",
+            "loop",
+            "absent",
+            "to-dir/inner",
+            "to-dir/absent",
+            "f/under-a-file",
+            "d/inner",
+        ];
+        let mut resolver = Resolver::default();
+        // Twice over, so that the second round is answered from listings.
+        for round in 0..2 {
+            for name in names {
+                let path = dir.join(name);
+                let kernel = resolve(&path).ok();
+                let ours = resolver.resolve(&path).ok().map(|r| (r.path, r.dir));
+                assert_eq!(ours, kernel, "{name}, round {round}");
+            }
+        }
+        assert_eq!(resolver.has_entry(&dir, OsStr::new("f")), Some(true));
+        assert_eq!(resolver.has_entry(&dir, OsStr::new("absent")), Some(false));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
