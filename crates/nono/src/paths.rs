@@ -342,19 +342,6 @@ impl Resolver {
         Some(resolved)
     }
 
-    /// Whether the canonical directory `dir` has an entry `name`, from its listing (read now
-    /// if it was not yet: for a caller about to ask about many of its names); `None` if it
-    /// cannot be listed.
-    pub fn has_entry(&mut self, dir: &Path, name: &OsStr) -> Option<bool> {
-        let key = dir.as_os_str().as_bytes();
-        if let None | Some(Listing::Asked(_)) = self.listings.get(key) {
-            // Asked about often enough: the next ask lists it.
-            self.listings
-                .insert(key.to_vec(), Listing::Asked(LIST_AFTER));
-        }
-        Self::listed(&mut self.listings, dir, name).map(|entry| entry.is_some())
-    }
-
     /// What the listing of `dir` says of `name`: `None` if `dir` is not listed (ask the file
     /// system), `Some(None)` if it has no such entry, `Some(Some(None))` if its type is
     /// unknown.
@@ -700,8 +687,6 @@ mod tests {
                 assert_eq!(ours, kernel, "{name}, round {round}");
             }
         }
-        assert_eq!(resolver.has_entry(&dir, OsStr::new("f")), Some(true));
-        assert_eq!(resolver.has_entry(&dir, OsStr::new("absent")), Some(false));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
