@@ -95,6 +95,14 @@ struct Server(Child);
 
 impl Server {
     /// `nono run --allow . FLAGS -- python3 -c SERVER PORTS [wait]`.
+    /// The server under `--net-block --publish PORT`, listening on `ports` inside, ready.
+    fn published(f: &Fixture, port: u16, ports: &[u16]) -> Server {
+        let p = port.to_string();
+        let mut server = Server::start(f, &flags(&["--net-block", "--publish", &p]), ports, false);
+        server.ready(f);
+        server
+    }
+
     fn start(f: &Fixture, flags: &[String], ports: &[u16], wait: bool) -> Server {
         let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
         let mut args: Vec<String> = vec!["run".into(), "--allow".into(), ".".into()];
@@ -189,14 +197,7 @@ const TEN_MB: usize = 10 << 20;
 fn a_published_port_reaches_the_server_on_the_sandboxs_own_loopback() {
     let f = Fixture::new();
     let port = free_port();
-    let p = port.to_string();
-    let mut server = Server::start(
-        &f,
-        &flags(&["--net-block", "--publish", &p]),
-        &[port],
-        false,
-    );
-    server.ready(&f);
+    let mut server = Server::published(&f, port, &[port]);
 
     for i in 0..20 {
         assert_eq!(
@@ -244,14 +245,7 @@ fn without_publish_the_host_cannot_reach_the_sandboxs_server() {
 
     // The positive control: the same server, published.
     std::fs::remove_file(f.project.join("ready")).unwrap();
-    let p = port.to_string();
-    let mut server = Server::start(
-        &f,
-        &flags(&["--net-block", "--publish", &p]),
-        &[port],
-        false,
-    );
-    server.ready(&f);
+    let _server = Server::published(&f, port, &[port]);
     assert_eq!(ask(port, "echo x").unwrap(), format!("inside:{port}:x\n"));
 }
 
@@ -259,14 +253,7 @@ fn without_publish_the_host_cannot_reach_the_sandboxs_server() {
 fn only_the_published_port_is_reachable() {
     let f = Fixture::new();
     let (published, other) = free_ports();
-    let p = published.to_string();
-    let mut server = Server::start(
-        &f,
-        &flags(&["--net-block", "--publish", &p]),
-        &[published, other],
-        false,
-    );
-    server.ready(&f);
+    let _server = Server::published(&f, published, &[published, other]);
     assert_eq!(
         ask(published, "echo a").unwrap(),
         format!("inside:{published}:a\n")
@@ -464,14 +451,7 @@ fn a_connection_before_the_server_listens_is_closed_and_later_ones_work() {
 fn the_exit_status_passes_through_and_an_open_connection_does_not_hold_nono() {
     let f = Fixture::new();
     let port = free_port();
-    let p = port.to_string();
-    let mut server = Server::start(
-        &f,
-        &flags(&["--net-block", "--publish", &p]),
-        &[port],
-        false,
-    );
-    server.ready(&f);
+    let mut server = Server::published(&f, port, &[port]);
     let mut held = connect(port).unwrap();
     held.write_all(b"hold\n").unwrap();
     // The held connection is relayed and open before the program ends.
@@ -542,14 +522,7 @@ fn a_run_that_publishes_still_guards_protected_names() {
     // in turn, in the same run. The twin's creation is the guard's positive control.
     let f = Fixture::new();
     let port = free_port();
-    let p = port.to_string();
-    let mut server = Server::start(
-        &f,
-        &flags(&["--net-block", "--publish", &p]),
-        &[port],
-        false,
-    );
-    server.ready(&f);
+    let _server = Server::published(&f, port, &[port]);
     assert_eq!(ask(port, "echo a").unwrap(), format!("inside:{port}:a\n"));
     assert_eq!(ask(port, "create .envrc").unwrap(), "refused 13\n");
     assert_eq!(ask(port, "create envrc.twin").unwrap(), "created\n");
