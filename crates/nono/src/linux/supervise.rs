@@ -4,8 +4,9 @@
 //! outside, in the host's namespaces (see [`in_namespaces`]).
 //!
 //! Each supervisor passes on the signals sent to it by `kill` (not those the terminal sends to
-//! the whole process group, which the program receives itself), reaps, and ends the way the
-//! program ended: the same exit code, or death by the same signal.
+//! the whole process group, which the program receives itself) and ends the way the program
+//! ended: the same exit code, or death by the same signal. The init reaps the program and
+//! every process it left, then reports; nono outside ends on that report.
 
 use super::egress::{EgressProxy, LISTENERS};
 use super::fdpass;
