@@ -2,6 +2,7 @@
 
 use crate::cli::RunArgs;
 use crate::{policy, render};
+use nono::exec::Prepared;
 use nono::machine::Namespaces;
 use nono::{Error, ErrorKind, Op, Plan, Result};
 use std::path::Path;
@@ -58,7 +59,7 @@ pub fn run(args: RunArgs) -> Result<u8> {
     let mut proxy = crate::egress::Proxy::for_plan(&plan, args.net_log.as_deref())?;
     // Before anything is made or run: a published port the host cannot give stops the run.
     let mut relay = crate::publish::Relay::for_plan(&plan)?;
-    loop {
+    let program = loop {
         executable_inside(&plan, &exe, &machine.cwd)?;
         warn(&plan, &machine.cwd);
         // Once: a plan made again below finds them.
@@ -66,8 +67,10 @@ pub fn run(args: RunArgs) -> Result<u8> {
             eprintln!("nono: {line}");
         }
         let cap_file = nono::prepare::prepare(&plan)?;
-        match apply(&plan, &cap_file, proxy.as_mut(), relay.as_mut()) {
-            Ok(()) => break,
+        let program = Prepared::new(&exe, rest, &nono::exec::environment(&plan))?;
+        match apply(&plan, &cap_file, proxy.as_mut(), relay.as_mut(), &program) {
+            // No view: this process execs the program (with one, it already has).
+            Ok(()) => break program,
             // The kernel or a security module would not let the view be built: plan again
             // without it, which refuses unless --allow-degraded accepts the loss.
             Err(e) if e.kind == ErrorKind::NoNamespaces => {
@@ -76,9 +79,8 @@ pub fn run(args: RunArgs) -> Result<u8> {
             }
             Err(e) => return Err(e),
         }
-    }
-    let env = nono::exec::environment(&plan);
-    Err(nono::exec::exec(&exe, rest, &env))
+    };
+    Err(program.exec())
 }
 
 /// Refuses, before anything is built, a program the sandbox would not let run, with the rule
@@ -129,22 +131,41 @@ type Proxy<'a> = Option<&'a mut crate::egress::Proxy>;
 type Relay<'a> = Option<&'a mut crate::publish::Relay>;
 
 #[cfg(target_os = "linux")]
-fn apply(plan: &Plan, cap_file: &[u8], proxy: Proxy, relay: Relay) -> Result<()> {
+fn apply(
+    plan: &Plan,
+    cap_file: &[u8],
+    proxy: Proxy,
+    relay: Relay,
+    program: &Prepared,
+) -> Result<()> {
     nono::linux::apply(
         plan,
         cap_file,
         proxy.map(|p| p as &mut dyn nono::linux::EgressProxy),
         relay.map(|r| r as &mut dyn nono::linux::Publisher),
+        program,
     )
 }
 
 #[cfg(target_os = "macos")]
-fn apply(plan: &Plan, _cap_file: &[u8], _proxy: Proxy, _relay: Relay) -> Result<()> {
+fn apply(
+    plan: &Plan,
+    _cap_file: &[u8],
+    _proxy: Proxy,
+    _relay: Relay,
+    _program: &Prepared,
+) -> Result<()> {
     nono::macos::apply(plan)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn apply(_plan: &Plan, _cap_file: &[u8], _proxy: Proxy, _relay: Relay) -> Result<()> {
+fn apply(
+    _plan: &Plan,
+    _cap_file: &[u8],
+    _proxy: Proxy,
+    _relay: Relay,
+    _program: &Prepared,
+) -> Result<()> {
     Err(Error::refused(
         "this operating system has no sandbox backend; nothing was run",
     ))

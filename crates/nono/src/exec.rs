@@ -82,46 +82,87 @@ pub fn environment(plan: &Plan) -> Vec<(OsString, OsString)> {
 
 /// Replaces this process with `program`. Returns only on failure.
 pub fn exec(program: &Path, args: &[OsString], env: &[(OsString, OsString)]) -> Error {
-    let to_c = |bytes: Vec<u8>| CString::new(bytes);
-    let argv: std::result::Result<Vec<CString>, _> = std::iter::once(program.as_os_str())
-        .chain(args.iter().map(OsString::as_os_str))
-        .map(|a| to_c(a.as_bytes().to_vec()))
-        .collect();
-    let envp: std::result::Result<Vec<CString>, _> = env
-        .iter()
-        .map(|(k, v)| {
-            let mut kv = k.clone().into_vec();
-            kv.push(b'=');
-            kv.extend_from_slice(v.as_bytes());
-            to_c(kv)
+    match Prepared::new(program, args, env) {
+        Ok(prepared) => prepared.exec(),
+        Err(e) => e,
+    }
+}
+
+/// A program, its arguments and its environment as `execve` takes them, made before the
+/// sandbox is built: the process that execs it (a child sharing its parent's memory, see
+/// the `linux` backend) then allocates nothing.
+pub struct Prepared {
+    program: std::path::PathBuf,
+    path: CString,
+    // Held for the pointers below.
+    _strings: Vec<CString>,
+    argv: Vec<*const libc::c_char>,
+    envp: Vec<*const libc::c_char>,
+}
+
+impl Prepared {
+    /// Fails (naming nothing secret) when an argument or variable holds a NUL byte.
+    pub fn new(
+        program: &Path,
+        args: &[OsString],
+        env: &[(OsString, OsString)],
+    ) -> Result<Prepared> {
+        let nul = || Error::refused("an argument or environment variable contains a NUL byte");
+        let to_c = |bytes: Vec<u8>| CString::new(bytes).map_err(|_| nul());
+        let argv = std::iter::once(program.as_os_str())
+            .chain(args.iter().map(OsString::as_os_str))
+            .map(|a| to_c(a.as_bytes().to_vec()))
+            .collect::<Result<Vec<CString>>>()?;
+        let envp = env
+            .iter()
+            .map(|(k, v)| {
+                let mut kv = k.clone().into_vec();
+                kv.push(b'=');
+                kv.extend_from_slice(v.as_bytes());
+                to_c(kv)
+            })
+            .collect::<Result<Vec<CString>>>()?;
+        let pointers = |strings: &[CString]| {
+            strings
+                .iter()
+                .map(|s| s.as_ptr())
+                .chain(std::iter::once(std::ptr::null()))
+                .collect::<Vec<_>>()
+        };
+        // The CStrings' heap buffers do not move when the vectors holding them do.
+        let (argv_p, envp_p) = (pointers(&argv), pointers(&envp));
+        let mut strings = argv;
+        strings.extend(envp);
+        Ok(Prepared {
+            program: program.to_path_buf(),
+            path: to_c(program.as_os_str().as_bytes().to_vec())?,
+            _strings: strings,
+            argv: argv_p,
+            envp: envp_p,
         })
-        .collect();
-    let (Ok(argv), Ok(envp), Ok(path)) =
-        (argv, envp, to_c(program.as_os_str().as_bytes().to_vec()))
-    else {
-        return Error::refused("an argument or environment variable contains a NUL byte");
-    };
-    let mut argv_p: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    argv_p.push(std::ptr::null());
-    let mut envp_p: Vec<*const libc::c_char> = envp.iter().map(|a| a.as_ptr()).collect();
-    envp_p.push(std::ptr::null());
-    // The Rust runtime ignores SIGPIPE, and an ignored signal stays ignored across execve:
-    // give the program the default, so `yes | head -1` ends as it should.
-    // SAFETY: resetting one signal's disposition to its default.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
-    // SAFETY: every pointer refers to a live NUL-terminated string; both arrays end in null.
-    unsafe { libc::execve(path.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
-    let err = std::io::Error::last_os_error();
-    let (kind, hint) = match err.raw_os_error() {
-        Some(libc::ENOENT) => (ErrorKind::NotFound, ""),
-        Some(libc::EACCES) => (
-            ErrorKind::NotExecutable,
-            " (the sandbox may not allow it: try `nono why --op exec PATH`)",
-        ),
-        _ => (ErrorKind::NotExecutable, ""),
-    };
-    Error {
-        kind,
-        message: format!("cannot execute {}: {err}{hint}", quote(program)),
+    }
+
+    /// Replaces this process with the program. Returns only on failure.
+    pub fn exec(&self) -> Error {
+        // The Rust runtime ignores SIGPIPE, and an ignored signal stays ignored across execve:
+        // give the program the default, so `yes | head -1` ends as it should.
+        // SAFETY: resetting one signal's disposition to its default.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        // SAFETY: every pointer refers to a live NUL-terminated string of `_strings` or
+        // `path`; both arrays end in null.
+        unsafe { libc::execve(self.path.as_ptr(), self.argv.as_ptr(), self.envp.as_ptr()) };
+        let err = std::io::Error::last_os_error();
+        let (kind, hint) = match err.raw_os_error() {
+            Some(libc::ENOENT) => (ErrorKind::NotFound, ""),
+            Some(libc::EACCES) => (
+                ErrorKind::NotExecutable,
+                " (the sandbox may not allow it: try `nono why --op exec PATH`)",
+            ),
+            _ => (ErrorKind::NotExecutable, ""),
+        };
+        Error {
+            kind,
+            message: format!("cannot execute {}: {err}{hint}", quote(&self.program)),
+        }
     }
 }

@@ -24,11 +24,11 @@ use crate::plan::Plan;
 pub use egress::EgressProxy;
 pub use publish::{Inside, Publisher};
 
-/// Applies every layer of `plan`. Returns in the process that must exec the program: with a
-/// view that is the second process of new namespaces, and nono itself stays outside as its
-/// supervisor (see the `supervise` module), returning only the error that stopped the
-/// sandbox from being built. On error nothing has been exec'd and the caller must exit
-/// without running the program. `cap_file` is the plan's JSON form, for the view's copy.
+/// Applies every layer of `plan`. Without a view, returns in this process, which must then
+/// exec `program`. With a view, `program` is exec'd as the second process of new namespaces
+/// and nono itself stays outside as its supervisor (see the `supervise` module), returning
+/// only the error that stopped the sandbox from being built. On error nothing has been
+/// exec'd and the caller must exit without running the program. `cap_file` is the plan's JSON form, for the view's copy.
 /// `proxy` serves a filtered network (the plan's [`crate::plan::Filter`]), from nono outside;
 /// a filtered plan without one is refused. `publisher` relays the plan's published ports
 /// ([`crate::plan::Network::published`]) from the host; a plan that publishes without one
@@ -38,6 +38,7 @@ pub fn apply(
     cap_file: &[u8],
     proxy: Option<&mut dyn EgressProxy>,
     publisher: Option<&mut dyn Publisher>,
+    program: &crate::exec::Prepared,
 ) -> Result<()> {
     let filter = plan.network.filter.as_ref();
     if filter.is_some() && (proxy.is_none() || !plan.layers.network_namespace) {
@@ -62,7 +63,7 @@ pub fn apply(
     let steps = view::steps(plan);
     let guard = guard::NameGuard::new(plan);
     let publisher = if publishes { publisher } else { None };
-    supervise::in_namespaces(plan, proxy, publisher, |_report, to_outside| {
+    supervise::in_namespaces(plan, proxy, publisher, program, |_report, to_outside| {
         namespace::map_ids(uid, gid)?;
         // The init holds the pipe to nono outside: the program, its child in the same
         // Landlock domain, must not reach it through /proc/1/fd. (Not before the id maps,

@@ -15,6 +15,7 @@ use super::notify;
 use super::publish::{self, Inside, Publisher};
 use super::sys::check;
 use crate::error::{Error, ErrorKind, Result};
+use crate::exec::Prepared;
 use crate::plan::Plan;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
@@ -106,12 +107,12 @@ fn read_report(fd: RawFd) -> Option<std::result::Result<i32, Error>> {
 ///
 /// ```text
 /// nono (host namespaces)  --clone-->  init (pid 1: builds the view, confines itself)
-///                                       --fork-->  the program (pid 2)
+///                                       --clone(CLONE_VM|CLONE_VFORK), execve-->  the program (pid 2)
 /// ```
 ///
-/// `setup` runs in the init before the program is forked. Returns `Ok` only in the program's
-/// process; nono outside supervises and ends the way the program ended, or returns the
-/// error that stopped the init before anything ran.
+/// `setup` runs in the init before the program is started; the program's process execs
+/// `program`. Nothing returns but nono outside with the error that stopped the init before
+/// anything ran: otherwise nono outside supervises and ends the way the program ended.
 ///
 /// With `proxy` (filtered mode), `setup` gets a socket on which to send the listening
 /// sockets it made inside (see `egress`); nono outside starts the proxy on them before it
@@ -124,6 +125,7 @@ pub fn in_namespaces(
     plan: &Plan,
     mut proxy: Option<&mut dyn EgressProxy>,
     mut publisher: Option<&mut dyn Publisher>,
+    program: &Prepared,
     setup: impl FnOnce(&Report, Option<&OwnedFd>) -> Result<Option<NameGuard>>,
 ) -> Result<()> {
     let hand_off = proxy.as_ref().map(|_| fdpass::pair()).transpose()?;
@@ -159,7 +161,7 @@ pub fn in_namespaces(
             Ok(guard) => guard,
             Err(e) => report.failed(&e),
         };
-        return fork_program(report, &old_mask, guard, requests);
+        spawn_program(report, &old_mask, guard, requests, program);
     }
     // nono outside keeps them blocked too: its supervision loop waits for them.
     // SAFETY: closing our copy of the write end, so a crashed init reads as end of file.
@@ -270,45 +272,50 @@ fn end_the_others() {
     }
 }
 
-/// Forks the program as the init's only child. The init (the caller) supervises it, reports
-/// its status and exits, which ends the namespace; the program returns to exec. With a name
-/// guard, the program installs the guard's filter on itself and hands its listener to the
-/// init, which then answers the calls it mediates while it supervises. With `requests`
-/// (`--publish`), the init also answers nono outside's requests for sockets.
-fn fork_program(
+/// Starts the program as the init's only child, then supervises it, reports its status
+/// and exits, which ends the namespace. The child shares the init's memory until it execs
+/// (`CLONE_VM | CLONE_VFORK`, as `posix_spawn` does), the init waiting meanwhile: nothing of
+/// the init's memory is copied for a process about to replace it. With a name guard, the
+/// child installs the guard's filter on itself and hands its listener to the init, which then
+/// answers the calls it mediates while it supervises. With `requests` (`--publish`), the
+/// init also answers nono outside's requests for sockets.
+fn spawn_program(
     report: Report,
     program_mask: &libc::sigset_t,
     guard: Option<NameGuard>,
     requests: Option<OwnedFd>,
-) -> Result<()> {
+    program: &Prepared,
+) -> ! {
     let channel = match guard.as_ref().map(|_| fdpass::pair()).transpose() {
         Ok(channel) => channel,
         Err(e) => report.failed(&e),
     };
-    let (child, _) = match fork_with_signals_blocked() {
-        Ok(forked) => forked,
-        Err(e) => report.failed(&e),
+    let spawn = Spawn {
+        mask: program_mask,
+        report: report.0,
+        requests: requests.as_ref().map(AsRawFd::as_raw_fd),
+        to_init: channel.as_ref().map(|(_, to_init)| to_init),
+        program,
     };
-    if child == 0 {
-        restore(program_mask);
-        // SAFETY: the program does not need the report pipe.
-        unsafe { libc::close(report.0) };
-        // Close-on-exec as well; the program never holds nono outside's channel.
-        drop(requests);
-        if let Some((_, to_init)) = channel {
-            // The last step before exec: from here on the init creates every name for us.
-            let sent = notify::install()
-                .and_then(|listener| fdpass::send(&to_init, &[listener], GUARD_LISTENER));
-            if let Err(e) = sent {
-                eprintln!("nono: {e}");
-                // SAFETY: nothing was run; leave without running destructors.
-                unsafe { libc::_exit(125) }
-            }
-        }
-        // The init's to serve; the program is about to exec, which frees it faster than its
-        // destructors would.
-        std::mem::forget(guard);
-        return Ok(());
+    // The child's stack, for the filter it installs and a message if the exec fails.
+    let mut stack = vec![0u8; 256 << 10];
+    let top = (stack.as_mut_ptr() as usize + stack.len()) & !15;
+    // SAFETY: `spawn` and `stack` outlive the child's use of them: with CLONE_VFORK this
+    // thread waits until the child has exec'd or exited. The child runs `program_main` on
+    // its own stack, on memory it shares with this single-threaded process, which does
+    // nothing meanwhile.
+    let child = unsafe {
+        libc::clone(
+            program_main,
+            top as *mut libc::c_void,
+            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            &spawn as *const Spawn as *mut libc::c_void,
+        )
+    };
+    drop(stack);
+    if child < 0 {
+        let e = std::io::Error::last_os_error();
+        report.failed(&Error::refused(format!("cannot start the program: {e}")));
     }
     let guarding = match (guard, channel) {
         (Some(guard), Some((from_program, to_init))) => {
@@ -328,6 +335,44 @@ fn fork_program(
     report.status(status);
     // SAFETY: leaving without running any destructor: the namespace ends with this process.
     unsafe { libc::_exit(0) }
+}
+
+/// What the program's process needs from the init to start.
+struct Spawn<'a> {
+    mask: &'a libc::sigset_t,
+    report: RawFd,
+    requests: Option<RawFd>,
+    to_init: Option<&'a OwnedFd>,
+    program: &'a Prepared,
+}
+
+/// The program's process, from `clone` to `execve`.
+extern "C" fn program_main(spawn: *mut libc::c_void) -> libc::c_int {
+    // SAFETY: the `Spawn` the init passed to clone, alive until this process execs or exits.
+    let spawn = unsafe { &*(spawn as *const Spawn) };
+    restore(spawn.mask);
+    // SAFETY: closing this process's copies of descriptors the program must not hold (the
+    // report pipe; nono outside's channel, close-on-exec as well).
+    unsafe {
+        libc::close(spawn.report);
+        if let Some(fd) = spawn.requests {
+            libc::close(fd);
+        }
+    }
+    if let Some(to_init) = spawn.to_init {
+        // The last step before exec: from here on the init creates every name for us.
+        let sent = notify::install()
+            .and_then(|listener| fdpass::send(to_init, &[listener], GUARD_LISTENER));
+        if let Err(e) = sent {
+            eprintln!("nono: {e}");
+            // SAFETY: nothing was run; leave without running destructors.
+            unsafe { libc::_exit(125) }
+        }
+    }
+    let e = spawn.program.exec();
+    eprintln!("nono: {e}");
+    // SAFETY: leaving without running destructors: the memory is the init's.
+    unsafe { libc::_exit(e.exit_code()) }
 }
 
 /// [`supervise`] for the init, serving while it waits: the name guard's calls (`guarding`:
@@ -447,23 +492,6 @@ fn signal_set() -> libc::sigset_t {
             libc::sigaddset(&mut set, *sig);
         }
         set
-    }
-}
-
-/// Blocks the supervised signals (so none is lost between fork and the wait loop) and forks.
-fn fork_with_signals_blocked() -> Result<(libc::pid_t, libc::sigset_t)> {
-    let set = signal_set();
-    // SAFETY: sigprocmask with valid sets; fork in a single-threaded process.
-    unsafe {
-        let mut old: libc::sigset_t = std::mem::zeroed();
-        libc::sigprocmask(libc::SIG_BLOCK, &set, &mut old);
-        let pid = libc::fork();
-        if pid < 0 {
-            let e = std::io::Error::last_os_error();
-            libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
-            return Err(Error::refused(format!("cannot fork: {e}")));
-        }
-        Ok((pid, old))
     }
 }
 
