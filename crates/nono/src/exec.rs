@@ -80,14 +80,6 @@ pub fn environment(plan: &Plan) -> Vec<(OsString, OsString)> {
     env
 }
 
-/// Replaces this process with `program`. Returns only on failure.
-pub fn exec(program: &Path, args: &[OsString], env: &[(OsString, OsString)]) -> Error {
-    match Prepared::new(program, args, env) {
-        Ok(prepared) => prepared.exec(),
-        Err(e) => e,
-    }
-}
-
 /// A program, its arguments and its environment as `execve` takes them, made before the
 /// sandbox is built: the process that execs it (a child sharing its parent's memory, see
 /// the `linux` backend) then allocates nothing.
