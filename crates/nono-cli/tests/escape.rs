@@ -119,6 +119,57 @@ fn inherited_descriptors_are_closed() {
     assert_eq!(stdout(&kept), "True\n", "{}", stderr(&kept));
 }
 
+/// A descriptor number promised with `--keep-fd` that nono was not given is refused, in
+/// every mode: none of nono's own descriptors (its report pipe, the egress proxy's and the
+/// publisher's channels to the sandbox's init) may pass as the user's. The control: the same
+/// number, open, reaches the program as that file.
+#[test]
+fn a_promised_descriptor_is_never_one_of_nonos() {
+    let f = Fixture::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let modes: [&[&str]; 3] = [
+        &[],
+        &["--allow-domain", "allowed.test"],
+        &["--net-block", "--publish", &port],
+    ];
+    let mine = f.project.join("mine");
+    for mode in modes {
+        for fd in 3..=8 {
+            let run = |open: &str| {
+                f.bare_sh(&format!(
+                    "{open}'{}' run --allow . {} --keep-fd {fd} -- /usr/bin/readlink /proc/self/fd/{fd}",
+                    nono_bin().display(),
+                    mode.join(" ")
+                ))
+            };
+            let out = run("");
+            assert_eq!(
+                out.status.code(),
+                Some(125),
+                "{mode:?} {fd}: {}",
+                stdout(&out)
+            );
+            assert_eq!(
+                stderr(&out),
+                format!("nono: --keep-fd {fd}: not an open descriptor\n"),
+                "{mode:?}"
+            );
+            let out = run(&format!("exec {fd}>'{}'; ", mine.display()));
+            assert_eq!(
+                stdout(&out),
+                format!("{}\n", mine.display()),
+                "control, {mode:?} {fd}: {}",
+                stderr(&out)
+            );
+        }
+    }
+}
+
 #[test]
 fn io_uring_is_unavailable() {
     let f = Fixture::new();

@@ -12,12 +12,13 @@ use super::egress::{EgressProxy, LISTENERS};
 use super::fdpass;
 use super::guard::NameGuard;
 use super::notify;
+use super::process;
 use super::publish::{self, Inside, Publisher};
 use super::sys::check;
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::Prepared;
 use crate::plan::Plan;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 /// What the name guard's hand-off carries, in messages.
 const GUARD_LISTENER: &str = "the name guard's listener";
@@ -154,9 +155,21 @@ pub fn in_namespaces(
         // program gets the old mask back.
         // SAFETY: closing our copy of the read end.
         unsafe { libc::close(read_end) };
-        let report = Report(write_end);
-        let to_outside = hand_off.map(|(_, inside)| inside);
-        let requests = publishing.map(|(_, inside)| inside);
+        // Its own descriptors: not nono outside's ends, and off the numbers the program is
+        // promised (`--keep-fd`), which would otherwise pass them on as the user's.
+        let mut to_outside = hand_off.map(|(_, inside)| inside);
+        let mut requests = publishing.map(|(_, inside)| inside);
+        let keep = &plan.keep_fds;
+        // SAFETY: the write end, ours; held from here until this process ends.
+        let mut report_fd = unsafe { OwnedFd::from_raw_fd(write_end) };
+        let cleared = std::iter::once(&mut report_fd)
+            .chain(to_outside.as_mut())
+            .chain(requests.as_mut())
+            .try_for_each(|fd| process::keep_clear(fd, keep));
+        let report = Report(report_fd.as_raw_fd());
+        if let Err(e) = cleared {
+            report.failed(&e);
+        }
         let guard = match die_with_parent().and_then(|_| setup(&report, to_outside.as_ref())) {
             Ok(guard) => guard,
             Err(e) => report.failed(&e),
