@@ -156,6 +156,40 @@ fn a_user_namespace_that_may_not_mount_is_named() {
     );
 }
 
+/// nono blocks the signals it passes on while it builds the view; where the view cannot be
+/// built and the run goes on degraded, the program must not inherit that mask (Ctrl-C,
+/// SIGTERM and window resizes would never reach it). `grep` is the program itself: a shell
+/// would unblock its signals on its own.
+#[test]
+fn a_degraded_run_gets_the_signals_as_nono_got_them() {
+    let f = Fixture::new();
+    let run = |wrapper: &[&str]| {
+        let bin = nono_bin().to_string_lossy().into_owned();
+        let mut argv: Vec<&str> = wrapper.to_vec();
+        argv.extend_from_slice(&[bin.as_str(), "run", "--allow", ".", "--allow-degraded"]);
+        argv.extend_from_slice(&["--", "/usr/bin/grep", "^SigBlk", "/proc/self/status"]);
+        Command::new(argv[0])
+            .args(&argv[1..])
+            .current_dir(&f.project)
+            .env("HOME", &f.home)
+            .env("TMPDIR", &f.tmp)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let unblocked = "SigBlk:\t0000000000000000\n";
+    // Control: with the view, the program gets nono's mask back.
+    let out = run(&[]);
+    assert_eq!(stdout(&out), unblocked, "control: {}", stderr(&out));
+    let out = run(&[PY, "-c", NO_MOUNT_DOMAIN]);
+    assert!(
+        stderr(&out).contains("WARNING: running with reduced protection"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out), unblocked, "{}", stderr(&out));
+}
+
 #[test]
 fn the_apparmor_profile_ships_and_allows_user_namespaces() {
     let profile =

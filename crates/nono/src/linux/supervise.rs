@@ -200,7 +200,12 @@ pub fn in_namespaces(
         publisher.stop();
     }
     match outcome {
-        Outcome::Report(Err(e)) => Err(e),
+        // Nothing ran: the caller may run the program another way (degraded), and it must
+        // get the signals as nono got them.
+        Outcome::Report(Err(e)) => {
+            restore(&old_mask);
+            Err(e)
+        }
         Outcome::Report(Ok(status)) | Outcome::Ended(status) => end_like(status),
     }
 }
