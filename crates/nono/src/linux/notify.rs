@@ -12,7 +12,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 /// The calls the guard answers, with the argument holding their flags when only some flags
 /// create (`open`'s `O_CREAT`): `(number, flags argument)`.
-fn mediated() -> Vec<(libc::c_long, Option<u32>)> {
+pub(super) fn mediated() -> Vec<(libc::c_long, Option<u32>)> {
     let mut calls = vec![
         (libc::SYS_openat, Some(2)),
         (libc::SYS_openat2, None),
@@ -39,53 +39,51 @@ fn mediated() -> Vec<(libc::c_long, Option<u32>)> {
 }
 
 /// The notification filter: mediated calls go to the listener, everything else is allowed
-/// (the base filter, installed before, still decides about those).
-fn program() -> Vec<libc::sock_filter> {
-    const LD_W_ABS: u16 = 0x20;
-    const JEQ_K: u16 = 0x15;
-    const JSET_K: u16 = 0x45;
-    const RET_K: u16 = 0x06;
-    const ALLOW: u32 = 0x7fff_0000;
+/// (the base filter, installed before, still decides about those). A binary search over the
+/// call numbers, as the base filter: the kernel runs the filter for every call number when
+/// it is installed (to cache the calls it always allows), and each comparison on the way
+/// costs at every number.
+pub(super) fn program() -> Vec<libc::sock_filter> {
+    use super::seccomp::{arg_low, search, Program, JSET_K, RET_ALLOW};
     let notify = libc::SECCOMP_RET_USER_NOTIF;
-    let op = |code: u16, k: u32, jt: u8, jf: u8| libc::sock_filter { code, jt, jf, k };
-    let mut p = vec![op(LD_W_ABS, 0, 0, 0)]; // the system call number
-                                             // A filter with a listener of the program's own would take precedence over this one and
-                                             // could answer "continue" to every creation: refused (the kernel refuses a second
-                                             // listener in one chain too, with EBUSY; this says so plainly, and holds if it changes).
-    p.push(op(JEQ_K, libc::SYS_seccomp as u32, 0, 4));
-    p.push(op(LD_W_ABS, 16 + 8, 0, 0)); // its flags
-    p.push(op(
-        JSET_K,
-        libc::SECCOMP_FILTER_FLAG_NEW_LISTENER as u32,
-        0,
-        1,
-    ));
-    p.push(op(
-        RET_K,
-        libc::SECCOMP_RET_ERRNO | libc::EPERM as u32,
-        0,
-        0,
-    ));
-    p.push(op(RET_K, ALLOW, 0, 0));
-    // (Any other call comes here with the accumulator still holding its number.)
+    let mut cases = vec![(
+        // A filter with a listener of the program's own would take precedence over this
+        // one and could answer "continue" to every creation: refused (the kernel refuses a
+        // second listener in one chain too, with EBUSY; this says so plainly, and holds if
+        // it changes).
+        libc::SYS_seccomp as u32,
+        Program::block(|b| {
+            b.load(arg_low(1));
+            b.op(JSET_K, libc::SECCOMP_FILTER_FLAG_NEW_LISTENER as u32, 0, 1);
+            b.ret(libc::SECCOMP_RET_ERRNO | libc::EPERM as u32);
+            b.ret(RET_ALLOW);
+        }),
+    )];
     for (nr, flags) in mediated() {
-        match flags {
-            // nr == N ? (load flags; O_CREAT ? notify : allow) : next
-            Some(arg) => {
-                p.push(op(JEQ_K, nr as u32, 0, 4));
-                p.push(op(LD_W_ABS, 16 + 8 * arg, 0, 0));
-                p.push(op(JSET_K, libc::O_CREAT as u32, 0, 1));
-                p.push(op(RET_K, notify, 0, 0));
-                p.push(op(RET_K, ALLOW, 0, 0));
-            }
-            None => {
-                p.push(op(JEQ_K, nr as u32, 0, 1));
-                p.push(op(RET_K, notify, 0, 0));
-            }
-        }
+        cases.push((
+            nr as u32,
+            Program::block(|b| match flags {
+                // Only a call that creates: open's O_CREAT.
+                Some(arg) => {
+                    b.load(arg_low(arg));
+                    b.op(JSET_K, libc::O_CREAT as u32, 0, 1);
+                    b.ret(notify);
+                    b.ret(RET_ALLOW);
+                }
+                None => b.ret(notify),
+            }),
+        ));
     }
-    p.push(op(RET_K, ALLOW, 0, 0));
-    p
+    cases.sort_by_key(|c| c.0);
+    let mut p = Program::default();
+    p.load(super::seccomp::OFFSET_NR);
+    match search(&cases) {
+        Some(tree) => p.0.extend(tree),
+        // Unreachable with this table (the tests check it): every mediated call goes to the
+        // init rather than a filter with a broken jump.
+        None => p.ret(notify),
+    }
+    p.0
 }
 
 /// Installs the notification filter on this process and returns its listener. The base

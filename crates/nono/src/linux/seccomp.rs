@@ -114,14 +114,14 @@ const NATIVE_ARCH: u32 = 0xc000_00b7; // AUDIT_ARCH_AARCH64
 const X32_SYSCALL_BIT: u32 = 0x4000_0000;
 
 // struct seccomp_data: nr (u32), arch (u32), instruction_pointer (u64), args[6] (u64 each).
-const OFFSET_NR: u32 = 0;
+pub(super) const OFFSET_NR: u32 = 0;
 const OFFSET_ARCH: u32 = 4;
 /// Offset of the low 32 bits of argument `i` (little-endian).
-const fn arg_low(i: u32) -> u32 {
+pub(super) const fn arg_low(i: u32) -> u32 {
     16 + 8 * i
 }
 
-const RET_ALLOW: u32 = 0x7fff_0000; // SECCOMP_RET_ALLOW
+pub(super) const RET_ALLOW: u32 = 0x7fff_0000; // SECCOMP_RET_ALLOW
 const fn ret_errno(errno: i32) -> u32 {
     0x0005_0000 | (errno as u32 & 0xffff) // SECCOMP_RET_ERRNO
 }
@@ -130,21 +130,21 @@ const fn ret_errno(errno: i32) -> u32 {
 const LD_W_ABS: u16 = 0x20;
 const JEQ_K: u16 = 0x15;
 const JGE_K: u16 = 0x35;
-const JSET_K: u16 = 0x45;
+pub(super) const JSET_K: u16 = 0x45;
 const RET_K: u16 = 0x06;
 
 /// A BPF program under construction.
 #[derive(Default)]
-struct Program(Vec<libc::sock_filter>);
+pub(super) struct Program(pub(super) Vec<libc::sock_filter>);
 
 impl Program {
-    fn op(&mut self, code: u16, k: u32, jt: u8, jf: u8) {
+    pub(super) fn op(&mut self, code: u16, k: u32, jt: u8, jf: u8) {
         self.0.push(libc::sock_filter { code, jt, jf, k });
     }
-    fn load(&mut self, offset: u32) {
+    pub(super) fn load(&mut self, offset: u32) {
         self.op(LD_W_ABS, offset, 0, 0);
     }
-    fn ret(&mut self, value: u32) {
+    pub(super) fn ret(&mut self, value: u32) {
         self.op(RET_K, value, 0, 0);
     }
     /// If the accumulator equals `k`, return `value`; otherwise fall through.
@@ -152,7 +152,7 @@ impl Program {
         self.op(JEQ_K, k, 0, 1);
         self.ret(value);
     }
-    fn block(build: impl FnOnce(&mut Program)) -> Vec<libc::sock_filter> {
+    pub(super) fn block(build: impl FnOnce(&mut Program)) -> Vec<libc::sock_filter> {
         let mut p = Program::default();
         build(&mut p);
         p.0
@@ -160,13 +160,13 @@ impl Program {
 }
 
 /// What the filter does with one syscall number: a code block that ends in a return.
-type Case = (u32, Vec<libc::sock_filter>);
+pub(super) type Case = (u32, Vec<libc::sock_filter>);
 
 /// A binary search over the sorted syscall numbers: every call is decided in a handful of
 /// comparisons rather than one per rule, which also makes the kernel's install-time checks
 /// (verification and the per-syscall action cache) cheaper. Numbers without a case are
 /// allowed. Fails if a jump would not fit classic BPF's 8-bit offsets.
-fn search(cases: &[Case]) -> Option<Vec<libc::sock_filter>> {
+pub(super) fn search(cases: &[Case]) -> Option<Vec<libc::sock_filter>> {
     let mut out = Program::default();
     if cases.len() <= 3 {
         for (nr, body) in cases {
@@ -414,6 +414,54 @@ mod tests {
                 JSET_K => pc += jump(acc & i.k != 0),
                 RET_K => return i.k,
                 other => panic!("unexpected opcode {other:#x}"),
+            }
+        }
+    }
+
+    /// The name guard's filter (see `notify`): every mediated call goes to the init (open's
+    /// only with O_CREAT), a second listener is refused, and every other number is allowed,
+    /// whatever its arguments.
+    #[test]
+    fn the_guard_filter_sends_exactly_the_calls_that_create() {
+        let prog = super::super::notify::program();
+        for (i, insn) in prog.iter().enumerate() {
+            if insn.code & 0x07 == 0x05 {
+                let far = i + 1 + usize::from(insn.jt.max(insn.jf));
+                assert!(far < prog.len(), "jump out of bounds at {i}");
+            }
+        }
+        let notify = libc::SECCOMP_RET_USER_NOTIF;
+        let mediated = super::super::notify::mediated();
+        let creat = libc::O_CREAT as u64;
+        for (nr, flags) in &mediated {
+            let nr = *nr as u32;
+            match flags {
+                Some(arg) => {
+                    let mut args = [!creat; 6];
+                    assert_eq!(run(&prog, NATIVE_ARCH, nr, args), RET_ALLOW, "{nr}");
+                    args[*arg as usize] = creat;
+                    assert_eq!(run(&prog, NATIVE_ARCH, nr, args), notify, "{nr}");
+                }
+                None => assert_eq!(run(&prog, NATIVE_ARCH, nr, [0; 6]), notify, "{nr}"),
+            }
+        }
+        let seccomp = libc::SYS_seccomp as u32;
+        let listener = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER;
+        assert_eq!(
+            run(&prog, NATIVE_ARCH, seccomp, [1, listener, 0, 0, 0, 0]),
+            ret_errno(libc::EPERM)
+        );
+        assert_eq!(
+            run(&prog, NATIVE_ARCH, seccomp, [1, 0, 0, 0, 0, 0]),
+            RET_ALLOW
+        );
+        for nr in 0..1024u32 {
+            if nr != seccomp && !mediated.iter().any(|(m, _)| *m as u32 == nr) {
+                assert_eq!(
+                    run(&prog, NATIVE_ARCH, nr, [u64::MAX; 6]),
+                    RET_ALLOW,
+                    "{nr}"
+                );
             }
         }
     }
