@@ -174,6 +174,12 @@ pub(super) fn steps(plan: &Plan) -> Vec<Step> {
             .find_map(|a| holder_at.get(a))
             .map(|&i| &done[i]);
         let in_own_content = above.is_none_or(|a| a.owns_content());
+        // A skeleton in another's content (`/dev` in the root's) is a directory of it: as
+        // empty and as read-only, one file system fewer to make. (Under a bind of the host's
+        // `/`, it stays a file system, over the host's devices.)
+        if let (Step::Skeleton { at, .. }, Some(Step::Skeleton { .. })) = (&step, above) {
+            step = Step::Dir { at: at.clone() };
+        }
         // Beneath a read-only protected directory, nothing is writable.
         let frozen = step.at().ancestors().any(|a| frozen_at.contains(a));
         if let (true, Step::Bind { write, .. }) = (frozen, &mut step) {
@@ -721,6 +727,15 @@ mod tests {
             bind("/home/u/proj/.git/hooks"),
             Step::Freeze { .. }
         ));
+        // `/dev` is a directory of the root's skeleton, not a file system of its own.
+        assert_eq!(bind("/dev"), Step::Dir { at: "/dev".into() });
+        assert_eq!(
+            steps
+                .iter()
+                .filter(|s| matches!(s, Step::Skeleton { .. }))
+                .count(),
+            1
+        );
     }
 
     #[test]
