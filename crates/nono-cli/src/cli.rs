@@ -67,6 +67,32 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// `nono run ...`, parsed by a command that knows only `run`: building every subcommand
+    /// of the full command costs more than the parse itself, at the start of every run.
+    /// `None` for anything else and for anything this parse rejects (help included): the
+    /// full parse then decides and reports, as it would have.
+    pub fn parse_run<I, T>(args: I) -> Option<Cli>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        use clap::{Args, FromArgMatches};
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        if args.get(1).is_none_or(|a| a != "run") {
+            return None;
+        }
+        let matches = clap::Command::new("nono")
+            .subcommand(RunArgs::augment_args(clap::Command::new("run")))
+            .try_get_matches_from(args)
+            .ok()?;
+        let (_, run) = matches.subcommand()?;
+        Some(Cli {
+            command: Command::Run(RunArgs::from_arg_matches(run).ok()?),
+        })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a command in a sandbox that allows only what is granted.
@@ -290,5 +316,80 @@ fn parse_env(text: &str) -> Result<(String, String), String> {
         Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
         _ if text.is_empty() => Err("an empty setting (expected NAME=VALUE)".into()),
         _ => Err("expected NAME=VALUE".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parse of `run` alone gives what the full parse gives, and leaves to it whatever it
+    /// would reject or answer with help.
+    #[test]
+    fn the_parse_of_run_alone_agrees_with_the_full_parse() {
+        let agree: &[&[&str]] = &[
+            &["nono", "run", "--", "true"],
+            &[
+                "nono", "run", "--allow", ".", "--", "sh", "-c", "echo hi", "--allow",
+            ],
+            &[
+                "nono",
+                "run",
+                "--allow",
+                "a",
+                "--read",
+                "b",
+                "--write",
+                "c",
+                "--allow-file",
+                "f",
+                "--read-file",
+                "g",
+                "--write-file",
+                "h",
+                "--unprotect",
+                "u",
+                "--net-block",
+                "--allow-domain",
+                "x.test:443",
+                "--allow-cidr",
+                "10.0.0.0/8",
+                "--publish",
+                "8080",
+                "--profile",
+                "claude-code",
+                "--env",
+                "A=1",
+                "--keep-fd",
+                "3",
+                "--allow-unix-socket",
+                "/s",
+                "--allow-degraded",
+                "--dry-run",
+                "--json",
+                "--",
+                "prog",
+                "--dry-run",
+            ],
+            &["nono", "run", "--dry-run", "--", "x"],
+        ];
+        for argv in agree {
+            let fast = Cli::parse_run(*argv);
+            let full = Cli::try_parse_from(*argv).ok();
+            assert!(fast.is_some(), "{argv:?}");
+            assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{argv:?}");
+        }
+        let left_to_the_full_parse: &[&[&str]] = &[
+            &["nono", "run"],
+            &["nono", "run", "--help"],
+            &["nono", "run", "--bogus", "--", "x"],
+            &["nono", "run", "--json", "--", "x"],
+            &["nono", "why", "/etc"],
+            &["nono", "--version"],
+            &["nono"],
+        ];
+        for argv in left_to_the_full_parse {
+            assert!(Cli::parse_run(*argv).is_none(), "{argv:?}");
+        }
     }
 }
