@@ -106,10 +106,10 @@ pub struct Resolver {
     dirs: std::collections::HashMap<Vec<u8>, usize>,
     /// The directories met: where each leads and the links on the way. The root is first.
     known: Vec<Resolved>,
-    /// Directories asked about, and those asked about often, listed: one `getdents` answers
-    /// for all their entries (the sensitive table names hundreds in the home and dozens in
-    /// `~/.config`, most absent). Keyed by the canonical path.
-    listings: std::collections::HashMap<Vec<u8>, Listing>,
+    /// What is known of the entries of each directory of `known` (same place): those asked
+    /// about often are listed, and one `getdents` answers for all their entries (the
+    /// sensitive table names hundreds in the home and dozens in `~/.config`, most absent).
+    listings: Vec<Listing>,
     /// The directory of `dirs` found last, and its place: names are mostly asked about in
     /// runs under one directory (`~`, `~/.config`), and comparing is cheaper than hashing.
     last: (Vec<u8>, usize),
@@ -124,7 +124,7 @@ impl Default for Resolver {
                 dir: true,
                 links: Vec::new(),
             }],
-            listings: Default::default(),
+            listings: vec![Listing::Asked(0)],
             last: (b"/".to_vec(), ROOT),
         }
     }
@@ -292,6 +292,7 @@ impl Resolver {
             return Some(Found::Other(found));
         }
         self.known.push(found);
+        self.listings.push(Listing::Asked(0));
         let i = self.known.len() - 1;
         self.dirs.insert(path.to_vec(), i);
         Some(Found::Dir(i))
@@ -304,10 +305,12 @@ impl Resolver {
         };
         let parent = &self.known[p];
         // Most names asked about are absent, which the listing says before any path is made.
-        let listed = Self::listed(&mut self.listings, &parent.path, name);
+        let listed = Self::listed(&mut self.listings[p], &parent.path, name);
+        if let Some(None) = listed {
+            return None; // not in the directory's listing
+        }
         let here = parent.path.join(name);
         let kind = match listed {
-            Some(None) => return None, // not in the directory's listing
             Some(Some(Some(kind))) => kind,
             _ => Kind::of(std::fs::symlink_metadata(&here).ok()?.file_type()),
         };
@@ -345,28 +348,18 @@ impl Resolver {
     /// What the listing of `dir` says of `name`: `None` if `dir` is not listed (ask the file
     /// system), `Some(None)` if it has no such entry, `Some(Some(None))` if its type is
     /// unknown.
-    fn listed(
-        listings: &mut std::collections::HashMap<Vec<u8>, Listing>,
-        dir: &Path,
-        name: &OsStr,
-    ) -> Option<Option<Option<Kind>>> {
-        let key = dir.as_os_str().as_bytes();
-        match listings.get_mut(key) {
-            None => {
-                listings.insert(key.to_vec(), Listing::Asked(1));
-                return None;
-            }
-            Some(Listing::Asked(asked)) if *asked < LIST_AFTER => {
+    fn listed(listing: &mut Listing, dir: &Path, name: &OsStr) -> Option<Option<Option<Kind>>> {
+        match listing {
+            Listing::Asked(asked) if *asked < LIST_AFTER => {
                 *asked += 1;
                 return None;
             }
-            Some(Listing::Asked(_)) => {
-                let listing = Names::read(dir).map_or(Listing::Unlisted, Listing::Entries);
-                listings.insert(key.to_vec(), listing);
+            Listing::Asked(_) => {
+                *listing = Names::read(dir).map_or(Listing::Unlisted, Listing::Entries);
             }
-            Some(_) => {}
+            _ => {}
         }
-        match listings.get(key)? {
+        match listing {
             Listing::Entries(names) => Some(names.get(name.as_bytes())),
             _ => None,
         }
