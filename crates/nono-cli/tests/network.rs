@@ -150,6 +150,34 @@ fn net_block_leaves_only_a_private_loopback_interface() {
     assert!(inside.ends_with(" ['lo']\n"), "{inside} {}", stderr(&out));
 }
 
+/// The network namespace is made on a thread of the init while the view is built; the init
+/// and the program are in it, and that thread has ended before Landlock and seccomp, which
+/// bind only the thread that applies them. The control: a run without `--net-block` is in
+/// the host's network namespace, its init single-threaded too.
+#[test]
+fn the_init_and_the_program_share_the_network_namespace_and_the_init_has_one_thread() {
+    let f = Fixture::new();
+    let code = "import os; print(os.readlink('/proc/self/ns/net'), [l for l in open('/proc/1/status') if l.startswith('Threads:')][0].split()[1])";
+    let bare = f.bare_sh(&format!("/usr/bin/python3 -c \"{code}\""));
+    let host_ns = stdout(&bare).split(' ').next().unwrap().to_string();
+    let control = f
+        .nono(["run", "--allow", ".", "--", "/usr/bin/python3", "-c", code])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&control),
+        format!("{host_ns} 1\n"),
+        "control: {}",
+        stderr(&control)
+    );
+    let out = python_under_net_block(&f, code);
+    let inside = stdout(&out);
+    assert!(inside.ends_with(" 1\n"), "{inside} {}", stderr(&out));
+    assert!(!inside.starts_with(&host_ns), "{inside}");
+    // That the init is in the program's namespace the init's own listeners show (--publish
+    // and a filtered network make them there): `publish` and `egress` test both.
+}
+
 /// `nono run --allow . --net-block -- python3 -c CODE`.
 fn python_under_net_block(f: &Fixture, code: &str) -> std::process::Output {
     let args = [

@@ -69,9 +69,14 @@ pub fn apply(
         // Landlock domain, must not reach it through /proc/1/fd. (Not before the id maps,
         // which a process that is not dumpable cannot write.)
         process::not_dumpable()?;
+        let network = plan
+            .layers
+            .network_namespace
+            .then(namespace::Network::start)
+            .transpose()?;
         view::build(plan, &steps, cap_file)?;
-        if plan.layers.network_namespace {
-            namespace::loopback_up()?;
+        if let Some(network) = network {
+            network.enter()?;
         }
         if let (Some(filter), Some(to_outside)) = (filter, to_outside) {
             egress::hand_over(filter, to_outside)?;

@@ -138,7 +138,7 @@ pub fn in_namespaces(
     let [read_end, write_end] = fds;
     let set = signal_set();
     let old_mask = block(&set);
-    let child = match super::namespace::clone(plan) {
+    let child = match super::namespace::clone() {
         Ok(pid) => pid,
         Err(e) => {
             restore(&old_mask);
