@@ -93,11 +93,14 @@ fn make_network() -> Result<OwnedFd> {
     // descriptor changes meaning.
     unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
         .map_err(|e| Error::refused(format!("cannot make a network namespace: {e}")))?;
-    // SAFETY: a plain datagram socket used only for ioctls; owned below.
-    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
-    check(fd).map_err(fail)?;
-    // SAFETY: the socket just made.
-    let socket = unsafe { OwnedFd::from_raw_fd(fd) };
+    let socket = rustix::net::socket_with(
+        rustix::net::AddressFamily::INET,
+        rustix::net::SocketType::DGRAM,
+        rustix::net::SocketFlags::CLOEXEC,
+        None,
+    )
+    .map_err(|e| fail(e.into()))?;
+    let fd = socket.as_raw_fd();
     // SAFETY: ifreq is plain old data; the name fits with its NUL.
     unsafe {
         let mut req: libc::ifreq = std::mem::zeroed();
