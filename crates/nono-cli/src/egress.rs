@@ -70,7 +70,6 @@ fn resolver(filter: &Filter) -> Resolver {
 /// turn nono's writing against another file: a symlink, a hard link, anything but a regular
 /// file.
 fn open_log(path: &Path, keep_fds: &[i32]) -> Result<File> {
-    use std::os::fd::AsRawFd;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let fail = |why: String| Error::refused(format!("--net-log {}: {why}", nono::quote_path(path)));
     let file = std::fs::OpenOptions::new()
@@ -96,15 +95,9 @@ fn open_log(path: &Path, keep_fds: &[i32]) -> Result<File> {
     }
     file.set_len(0).map_err(|e| fail(e.to_string()))?;
     // A descriptor number the program is promised (--keep-fd) must not be the log's.
-    let Some(&highest) = keep_fds.iter().max() else {
-        return Ok(file);
-    };
-    if !keep_fds.contains(&file.as_raw_fd()) {
-        return Ok(file);
-    }
-    rustix::io::fcntl_dupfd_cloexec(&file, highest + 1)
-        .map(File::from)
-        .map_err(|e| fail(e.to_string()))
+    let mut fd = std::os::fd::OwnedFd::from(file);
+    nono::exec::off_kept_numbers(&mut fd, keep_fds).map_err(|e| fail(e.to_string()))?;
+    Ok(File::from(fd))
 }
 
 #[cfg(target_os = "linux")]

@@ -18,7 +18,6 @@
 
 use nono::{Error, Plan, Result};
 use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
-use std::os::fd::AsRawFd;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -101,13 +100,9 @@ impl Relay {
 /// sandbox's init is a copy of nono and holds every descriptor nono has, and the numbers
 /// kept for the program are the ones it passes on.
 fn clear_of(listener: TcpListener, keep_fds: &[i32]) -> std::io::Result<TcpListener> {
-    let Some(&highest) = keep_fds.iter().max() else {
-        return Ok(listener);
-    };
-    if !keep_fds.contains(&listener.as_raw_fd()) {
-        return Ok(listener);
-    }
-    Ok(rustix::io::fcntl_dupfd_cloexec(&listener, highest + 1).map(TcpListener::from)?)
+    let mut fd = std::os::fd::OwnedFd::from(listener);
+    nono::exec::off_kept_numbers(&mut fd, keep_fds)?;
+    Ok(TcpListener::from(fd))
 }
 
 #[cfg(target_os = "linux")]

@@ -80,6 +80,17 @@ pub fn environment(plan: &Plan) -> Vec<(OsString, OsString)> {
     env
 }
 
+/// Moves `fd`, one of nono's own, off the numbers the program is promised (`keep`, from
+/// `--keep-fd`): the sandbox's init passes on the promised numbers, whatever holds them, and a
+/// number nono was not given must be refused there, not filled by one of nono's.
+pub fn off_kept_numbers(fd: &mut std::os::fd::OwnedFd, keep: &[i32]) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    if let Some(&highest) = keep.iter().max().filter(|_| keep.contains(&fd.as_raw_fd())) {
+        *fd = rustix::io::fcntl_dupfd_cloexec(&*fd, highest + 1)?;
+    }
+    Ok(())
+}
+
 /// A program, its arguments and its environment as `execve` takes them, made before the
 /// sandbox is built: the process that execs it (a child sharing its parent's memory, see
 /// the `linux` backend) then allocates nothing.

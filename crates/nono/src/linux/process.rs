@@ -22,15 +22,10 @@ pub fn close_inherited_fds(keep: &[i32]) -> Result<()> {
     Ok(())
 }
 
-/// Moves `fd`, one of nono's own, off the numbers the program is promised (`keep`): otherwise
-/// [`close_inherited_fds`] would pass it on as the user's.
+/// [`crate::exec::off_kept_numbers`], failing as the sandbox's other steps do.
 pub fn keep_clear(fd: &mut std::os::fd::OwnedFd, keep: &[i32]) -> Result<()> {
-    use std::os::fd::AsRawFd;
-    if let Some(&highest) = keep.iter().max().filter(|_| keep.contains(&fd.as_raw_fd())) {
-        *fd = rustix::io::fcntl_dupfd_cloexec(&*fd, highest + 1)
-            .map_err(|e| Error::refused(format!("cannot move a descriptor of nono's: {e}")))?;
-    }
-    Ok(())
+    crate::exec::off_kept_numbers(fd, keep)
+        .map_err(|e| Error::refused(format!("cannot move a descriptor of nono's: {e}")))
 }
 
 fn mark_all_cloexec() -> Result<()> {
